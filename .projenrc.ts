@@ -1,0 +1,80 @@
+import { ProjenStruct, Struct } from '@mrgrain/jsii-struct-builder';
+import { cdk, javascript } from 'projen';
+
+const project = new cdk.JsiiProject({
+  name: 'create-hybrid-serverless',
+  description:
+    'Scaffold and keep current a serverless app reachable only from the corporate network: ' +
+    'private API Gateway or internal ALB to Lambda, AWS CDK, projen.',
+  keywords: ['projen', 'aws-cdk', 'hybrid-cloud', 'private-api', 'alb', 'lambda', 'scaffolder'],
+  author: 'create-hybrid-serverless developers',
+  authorAddress: 'dev@example.com',
+  repositoryUrl: 'https://github.com/create-hybrid-serverless/create-hybrid-serverless.git',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  jsiiVersion: '~6.0.0',
+  minNodeVersion: '20.0.0',
+
+  // The package is built and tested here; publishing is a later decision.
+  release: false,
+  github: false,
+  depsUpgrade: false,
+  docgen: false,
+
+  peerDeps: ['projen@^0.103.25', 'constructs@^10.4.2'],
+  // jsii only allows non-jsii runtime dependencies when they are bundled.
+  bundledDeps: ['prompts@^2.4.2', 'handlebars@^4.7.8'],
+  devDeps: ['@types/prompts@^2.4.9', '@mrgrain/jsii-struct-builder@^0.7.64'],
+
+  bin: { 'create-hybrid-serverless': 'bin/create-hybrid-serverless.js' },
+
+  jestOptions: {
+    jestConfig: {
+      // The end-to-end tests install real packages and build generated repos.
+      testTimeout: 15 * 60 * 1000,
+      // Generated sample repos (npx projen sample) are not part of this package's tests.
+      testPathIgnorePatterns: ['/node_modules/', '/sample-app/'],
+    },
+  },
+  gitignore: ['/sample-app/', '/.bench/'],
+});
+
+// The templates and the CLI launcher ship in the npm package.
+project.npmignore?.addPatterns('!/templates/', '!/bin/');
+
+// HybridServerlessAppOptions inherits every option of projen's AwsCdkTypeScriptApp. Two of its
+// required fields get defaults here so that `projen new --from` needs no arguments and never
+// writes an outdated `cdkVersion` into a new .projenrc.ts.
+new ProjenStruct(project, {
+  name: 'HybridServerlessAppBaseOptions',
+  filePath: 'src/base-options.generated.ts',
+  docs: {
+    summary: 'The options of projen\'s AwsCdkTypeScriptApp, with defaults for its required fields.',
+  },
+})
+  .mixin(Struct.fromFqn('projen.awscdk.AwsCdkTypeScriptAppOptions'))
+  .update('cdkVersion', {
+    optional: true,
+    docs: {
+      summary: 'Minimum version of the AWS CDK to depend on.',
+      default: '"2.276.0"',
+    },
+  })
+  .update('defaultReleaseBranch', {
+    optional: true,
+    docs: {
+      summary: 'The name of the main release branch.',
+      default: '"main"',
+    },
+  });
+
+// `npx projen sample`: generate ./sample-app with the CLI from the packed tarball, install it
+// from the registry and build it, exactly as a team would after `npx create-hybrid-serverless`.
+const sample = project.addTask('sample', {
+  description: 'Pack this package and generate ./sample-app with its CLI, then build the sample',
+});
+sample.spawn(project.compileTask);
+sample.exec('node scripts/sample.js');
+
+project.synth();

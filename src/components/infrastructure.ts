@@ -1,0 +1,27 @@
+import { Component } from 'projen';
+import { AwsCdkTypeScriptApp } from 'projen/lib/awscdk';
+import { TemplateContext } from '../context';
+import { ManagedFile, ownedFile } from '../render';
+
+/**
+ * The CDK infrastructure. Managed under `src/hybrid/`: the typed config, the imported
+ * network, the internal load balancer, the chosen topology and `PrivateApp`, which
+ * composes them. Owned by the team: the app entry `src/main.ts` and the stack.
+ */
+export class Infrastructure extends Component {
+  constructor(project: AwsCdkTypeScriptApp, context: TemplateContext) {
+    super(project);
+    const managed = [
+      'src/hybrid/config.ts',
+      'src/hybrid/network.ts',
+      'src/hybrid/internal-alb.ts',
+      `src/hybrid/${context.apiModule}.ts`,
+      'src/hybrid/private-app.ts',
+      'src/hybrid/index.ts',
+    ];
+    for (const file of managed) new ManagedFile(project, file, { context });
+
+    ownedFile(project, 'src/main.ts', context);
+    ownedFile(project, 'src/app-stack.ts', context);
+  }
+}

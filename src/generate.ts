@@ -1,0 +1,75 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { javascript } from 'projen';
+import { HybridServerlessSettings } from './options';
+import { HybridServerlessApp, PACKAGE_NAME } from './project';
+import { renderProjenrc } from './projenrc';
+import { withDefaults } from './settings';
+
+const PROJEN_PACKAGE_MANAGERS: Record<PackageManagerName, javascript.NodePackageManager | undefined> = {
+  npm: undefined,
+  pnpm: javascript.NodePackageManager.PNPM,
+  yarn: javascript.NodePackageManager.YARN_CLASSIC,
+};
+
+/** The package managers the CLI can install with. */
+export type PackageManagerName = 'npm' | 'pnpm' | 'yarn';
+
+export interface GenerateOptions {
+  /** An empty directory to write into (the CLI passes a temporary one beside the target). */
+  readonly outdir: string;
+  /** The npm package name of the new project. */
+  readonly name: string;
+  /** The validated settings. */
+  readonly settings: HybridServerlessSettings;
+  /** What the new project installs this package from, e.g. `^0.1.0` or `file:/tmp/x.tgz`. */
+  readonly packageSpec: string;
+  /** The package manager the project uses. @default 'npm' */
+  readonly packageManager?: PackageManagerName;
+}
+
+export interface GenerateResult {
+  /** Every file written, relative to `outdir`, sorted. */
+  readonly files: string[];
+}
+
+/**
+ * Builds the project in-process, exactly as `npx projen` in the new repo will: the options
+ * are rendered into `.projenrc.ts`, and the same options synthesize the files. No install,
+ * no subprocess: projen's post-synthesis steps are skipped.
+ */
+export function generate(options: GenerateOptions): GenerateResult {
+  const packageManager = PROJEN_PACKAGE_MANAGERS[options.packageManager ?? 'npm'];
+  const projectOptions = {
+    name: options.name,
+    ...withDefaults(options.settings),
+    // npm is the project type's default and is left out of .projenrc.ts.
+    ...(packageManager ? { packageManager } : {}),
+    devDeps: [`${PACKAGE_NAME}@${options.packageSpec}`],
+  };
+  const previous = process.env.PROJEN_DISABLE_POST;
+  process.env.PROJEN_DISABLE_POST = 'true';
+  try {
+    fs.writeFileSync(path.join(options.outdir, '.projenrc.ts'), renderProjenrc(projectOptions));
+    const project = new HybridServerlessApp({ ...projectOptions, outdir: options.outdir });
+    project.synth();
+  } finally {
+    if (previous === undefined) delete process.env.PROJEN_DISABLE_POST;
+    else process.env.PROJEN_DISABLE_POST = previous;
+  }
+  return { files: listFiles(options.outdir) };
+}
+
+/** Every file below `dir`, relative and sorted, without node_modules. */
+export function listFiles(dir: string, prefix = ''): string[] {
+  const files: string[] = [];
+  for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') files.push(...listFiles(dir, relative));
+    } else {
+      files.push(relative);
+    }
+  }
+  return files.sort();
+}

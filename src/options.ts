@@ -1,0 +1,95 @@
+import { HybridServerlessAppBaseOptions } from './base-options.generated';
+
+/**
+ * How requests from the corporate network reach the Lambda handlers.
+ */
+export enum Topology {
+  /**
+   * Internal ALB → `execute-api` interface VPC endpoint → private API Gateway REST API → Lambda.
+   * Brings API Gateway's throttling, request validation, usage plans and authorizers.
+   */
+  APIGW_VPCE = 'apigw-vpce',
+
+  /**
+   * Internal ALB → Lambda target group. Simpler, cheaper and one hop shorter.
+   */
+  ALB_LAMBDA = 'alb-lambda',
+}
+
+/**
+ * The choices that shape a hybrid serverless app: topology, frontend, domain and network.
+ *
+ * Every field has a default, so `projen new --from create-hybrid-serverless` and
+ * `create-hybrid-serverless --yes` work without arguments; the defaults are placeholders
+ * that synthesize offline and must be replaced before `cdk deploy`.
+ */
+export interface HybridServerlessSettings {
+  /**
+   * How requests reach the handlers.
+   * @default Topology.ALB_LAMBDA
+   */
+  readonly topology?: Topology;
+
+  /**
+   * Serve a single-page app under the same host name as the API (`/` and `/api/...`).
+   * @default false
+   */
+  readonly frontend?: boolean;
+
+  /**
+   * Host name users type, e.g. `myapp.internal.example.com`.
+   * @default "app.internal.example.com"
+   */
+  readonly domain?: string;
+
+  /**
+   * Route 53 hosted zone (usually private) that holds `domain`.
+   * @default "Z0123456789ABCDEFGHIJ" (a placeholder)
+   */
+  readonly hostedZoneId?: string;
+
+  /**
+   * ACM certificate for `domain`, in `region`.
+   * @default - a placeholder ARN in `account` and `region`
+   */
+  readonly certificateArn?: string;
+
+  /**
+   * The VPC that the corporate network reaches over VPN or Direct Connect.
+   * @default "vpc-0123456789abcdef0" (a placeholder)
+   */
+  readonly vpcId?: string;
+
+  /**
+   * Private subnets of `vpcId` for the load balancer and endpoints: at least two, in
+   * different availability zones.
+   * @default ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] (placeholders)
+   */
+  readonly subnetIds?: string[];
+
+  /**
+   * On-premises ranges (IPv4 or IPv6 CIDR) allowed to reach the app. `0.0.0.0/0` and `::/0`
+   * are refused: this is a private app.
+   * @default ["10.0.0.0/8"]
+   */
+  readonly corporateCidrs?: string[];
+
+  /**
+   * AWS account to deploy to (12 digits).
+   * @default "123456789012" (a placeholder)
+   */
+  readonly account?: string;
+
+  /**
+   * AWS region to deploy to.
+   * @default "eu-west-1"
+   */
+  readonly region?: string;
+}
+
+/**
+ * Options of `HybridServerlessApp`: projen's AwsCdkTypeScriptApp options plus the settings
+ * of the hybrid serverless app.
+ */
+export interface HybridServerlessAppOptions extends HybridServerlessAppBaseOptions, HybridServerlessSettings {
+}

@@ -1,0 +1,85 @@
+import { awscdk, javascript } from 'projen';
+import { readmeContents } from './components/docs';
+import { ApiHandlers } from './components/handlers';
+import { Infrastructure } from './components/infrastructure';
+import { AppTests } from './components/tests';
+import { templateContext } from './context';
+import { HybridServerlessAppOptions, Topology } from './options';
+import { ResolvedSettings, resolveSettings } from './settings';
+
+/** The npm name of this package, as generated repos depend on it. */
+export const PACKAGE_NAME = 'create-hybrid-serverless';
+
+/** The AWS CDK version generated repos start on. */
+export const DEFAULT_CDK_VERSION = '2.276.0';
+
+/**
+ * A serverless app reachable only from the corporate network: an internal Application Load
+ * Balancer in an existing VPC, in front of Lambda handlers (directly, or through a private
+ * API Gateway REST API and its `execute-api` VPC endpoint), with an optional single-page app
+ * under the same host name.
+ *
+ * The infrastructure, the typed config and the compliance tests are managed: every
+ * `npx projen` regenerates them from the options. The CDK app entry, the stack, the
+ * handlers, their tests and the README are written once and belong to the team.
+ *
+ * @pjid hybrid-serverless
+ */
+export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
+  /** How requests reach the handlers. */
+  public readonly topology: Topology;
+  /** Whether a single-page app is served next to the API. */
+  public readonly frontend: boolean;
+  /** The host name users type. */
+  public readonly domain: string;
+
+  constructor(options: HybridServerlessAppOptions) {
+    // Hand edits of .projenrc.ts get the same checks as the CLI's answers.
+    const settings: ResolvedSettings = resolveSettings(options, 'Invalid HybridServerlessApp options in .projenrc.ts');
+    const context = templateContext(options.name, settings);
+
+    super({
+      cdkVersion: DEFAULT_CDK_VERSION,
+      defaultReleaseBranch: 'main',
+      projenrcTs: true,
+      // An internal app: no open-source licence file.
+      licensed: false,
+      sampleCode: false,
+      // The sample handler is registered explicitly (see ApiHandlers): a file written at
+      // synth is not seen by auto-discovery in the same synth.
+      lambdaAutoDiscover: false,
+      ...options,
+      packageManager: options.packageManager ?? javascript.NodePackageManager.NPM,
+      deps: ['cdk-nag@^3.0.2', ...(options.deps ?? [])],
+      devDeps: ['@types/aws-lambda@^8.10.150', ...(options.devDeps ?? [])],
+      context: {
+        // Server access logs are delivered through the bucket policy, not ACLs (cfn-lint W3045).
+        '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+        ...options.context,
+      },
+      readme: options.readme ?? { contents: readmeContents(context) },
+    });
+
+    // ts-node, which runs .projenrc.ts, does not work with TypeScript 7 (projen adds "typescript"
+    // unversioned). Added after the base class so that this range wins.
+    if (!options.typescriptVersion) this.addDevDeps('typescript@~6.0.3');
+
+    // ts-jest compiles each test file on its own with projen's NodeNext modules; it warns
+    // (TS151002) unless the compiler is told so.
+    for (const tsconfig of [this.tsconfig, this.tsconfigDev]) {
+      tsconfig?.file.addOverride('compilerOptions.isolatedModules', true);
+    }
+
+    // The stack references the bundled handler, so tests need the bundle: `npx projen test`
+    // works on its own, not only inside `npx projen build` (esbuild takes milliseconds).
+    this.testTask.prependSpawn(this.bundler.bundleTask);
+
+    this.topology = settings.topology;
+    this.frontend = settings.frontend;
+    this.domain = settings.domain;
+
+    new Infrastructure(this, context);
+    new ApiHandlers(this, context);
+    new AppTests(this, context);
+  }
+}

@@ -1,0 +1,84 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as Handlebars from 'handlebars';
+import { FileBase, IResolver, Project, SampleFile } from 'projen';
+
+/** Where the handlebars templates live: `templates/` beside `lib/` (or `src/` under ts-jest). */
+export const TEMPLATES_DIR = path.join(__dirname, '..', 'templates');
+
+/**
+ * A value as a TypeScript literal in the generated repo's style (single quotes): JSON's
+ * escaping, so any string, with quotes, backslashes, `${…}` or newlines, means itself.
+ */
+export function tsLiteral(value: unknown): string {
+  if (typeof value === 'string') {
+    const inner = JSON.stringify(value).slice(1, -1)
+      .replace(/\\.|'/g, (match) => (match === '\\"' ? '"' : match === "'" ? "\\'" : match));
+    return `'${inner}'`;
+  }
+  if (Array.isArray(value)) return `[${value.map(tsLiteral).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([key, item]) =>
+      `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : tsLiteral(key)}: ${tsLiteral(item)}`);
+    return entries.length ? `{ ${entries.join(', ')} }` : '{}';
+  }
+  return JSON.stringify(value);
+}
+
+// Templates only lay text out. Values reach generated code through `{{json value}}`, never
+// spliced raw; `noEscape` because HTML escaping would corrupt code.
+const handlebars = Handlebars.create();
+handlebars.registerHelper('json', (value: unknown) => tsLiteral(value));
+
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+/** Renders `templates/<template>.hbs` with the given context. */
+export function render(template: string, context: object): string {
+  let delegate = compiled.get(template);
+  if (!delegate) {
+    const source = fs.readFileSync(path.join(TEMPLATES_DIR, `${template}.hbs`), 'utf-8');
+    delegate = handlebars.compile(source, { noEscape: true, strict: true });
+    compiled.set(template, delegate);
+  }
+  return delegate(context);
+}
+
+/** The comment syntax of a generated file, by extension. */
+function commentFor(filePath: string, text: string): string {
+  if (/\.(md)$/.test(filePath)) return `<!-- ${text} -->`;
+  return `// ${text}`;
+}
+
+export interface ManagedFileOptions {
+  /** The template, relative to `templates/`, without `.hbs`. @default - the file's path */
+  readonly template?: string;
+  /** The template's context. */
+  readonly context: object;
+}
+
+/**
+ * A file that projen owns: rendered from a template on every synth, read-only, carrying
+ * projen's marker. Removed automatically when a later synth no longer produces it.
+ */
+export class ManagedFile extends FileBase {
+  private readonly template: string;
+  private readonly context: object;
+
+  constructor(project: Project, filePath: string, options: ManagedFileOptions) {
+    super(project, filePath, { marker: true, readonly: true });
+    this.template = options.template ?? filePath;
+    this.context = options.context;
+  }
+
+  protected synthesizeContent(_resolver: IResolver): string | undefined {
+    return `${commentFor(this.path, this.marker!)}\n${render(this.template, this.context)}`;
+  }
+}
+
+/**
+ * A file that the team owns: written once from a template if it does not exist, never
+ * touched again.
+ */
+export function ownedFile(project: Project, filePath: string, context: object, template = filePath): SampleFile {
+  return new SampleFile(project, filePath, { contents: render(template, context) });
+}

@@ -1,0 +1,224 @@
+import { HybridServerlessSettings, Topology } from './options';
+import {
+  Check, checkAccount, checkBoolean, checkCertificateArn, checkCorporateCidrs, checkDomain,
+  checkHostedZoneId, checkOneOf, checkRegion, checkSubnetIds, checkVpcId, partitionOf,
+} from './validate';
+
+/** The settings with every default applied. */
+export interface ResolvedSettings {
+  readonly topology: Topology;
+  readonly frontend: boolean;
+  readonly domain: string;
+  readonly hostedZoneId: string;
+  readonly certificateArn: string;
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  readonly corporateCidrs: string[];
+  readonly account: string;
+  readonly region: string;
+}
+
+export type SettingKey = keyof ResolvedSettings;
+
+/** A problem with one setting, named by its option. */
+export interface SettingProblem {
+  readonly key: string;
+  readonly message: string;
+}
+
+/** Thrown when settings are invalid; the message lists every problem. */
+export class InvalidSettingsError extends Error {
+  constructor(public readonly problems: SettingProblem[], context: string) {
+    super(`${context}:\n${problems.map((p) => `  - ${p.key}: ${p.message}`).join('\n')}`);
+    this.name = 'InvalidSettingsError';
+  }
+}
+
+/** Placeholders that synthesize offline; `placeholdersIn` reports the ones still in use. */
+export const PLACEHOLDER_CERTIFICATE_ID = '00000000-0000-0000-0000-000000000000';
+
+export const DEFAULTS = {
+  topology: Topology.ALB_LAMBDA,
+  frontend: false,
+  domain: 'app.internal.example.com',
+  hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+  vpcId: 'vpc-0123456789abcdef0',
+  subnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'],
+  corporateCidrs: ['10.0.0.0/8'],
+  account: '123456789012',
+  region: 'eu-west-1',
+} as const;
+
+export function defaultCertificateArn(region: string, account: string): string {
+  return `arn:${partitionOf(region)}:acm:${region}:${account}:certificate/${PLACEHOLDER_CERTIFICATE_ID}`;
+}
+
+/** What a setting is, for the flags, the prompts, the help and the answers file alike. */
+export interface SettingSpec {
+  readonly key: SettingKey;
+  /** The CLI flag, e.g. `--hosted-zone-id`. */
+  readonly flag: string;
+  readonly kind: 'choice' | 'boolean' | 'string' | 'list';
+  /** For `choice`: the values and what each means. */
+  readonly choices?: ReadonlyArray<{ value: string; title: string; description: string }>;
+  /** One line for `--help`. */
+  readonly summary: string;
+  /** The question the CLI asks. */
+  readonly question: string;
+  /** A hint shown under the question. */
+  readonly hint?: string;
+  /** The validator for this kind of value; `settings` holds the other answers (for the certificate). */
+  readonly check: (value: unknown, settings: ResolvedSettings) => string | undefined;
+}
+
+const TOPOLOGY_CHOICES = [
+  {
+    value: Topology.APIGW_VPCE,
+    title: 'API Gateway via VPC endpoint',
+    description: 'internal ALB → execute-api endpoint → private REST API: throttling, request validation, authorizers',
+  },
+  {
+    value: Topology.ALB_LAMBDA,
+    title: 'ALB straight to Lambda',
+    description: 'internal ALB → Lambda: simpler, cheaper, one hop shorter',
+  },
+];
+
+const fixed = (check: Check<unknown>) => (value: unknown) => check(value);
+
+/** The registry of settings, in the order the CLI asks for them. */
+export const SETTINGS: readonly SettingSpec[] = [
+  {
+    key: 'topology',
+    flag: '--topology',
+    kind: 'choice',
+    choices: TOPOLOGY_CHOICES,
+    summary: 'apigw-vpce | alb-lambda: how requests reach the handlers',
+    question: 'How should requests reach your API?',
+    check: fixed(checkOneOf(TOPOLOGY_CHOICES.map((c) => c.value))),
+  },
+  {
+    key: 'frontend',
+    flag: '--frontend',
+    kind: 'boolean',
+    summary: 'also serve a single-page app under the same host name (--no-frontend: API only)',
+    question: 'Serve a single-page web app next to the API (same host name, no CORS)?',
+    check: fixed(checkBoolean),
+  },
+  {
+    key: 'domain',
+    flag: '--domain',
+    kind: 'string',
+    summary: 'host name users type, e.g. myapp.internal.example.com',
+    question: 'Host name users will type',
+    hint: 'e.g. myapp.internal.example.com, in a Route 53 zone your network resolves',
+    check: fixed(checkDomain),
+  },
+  {
+    key: 'hostedZoneId',
+    flag: '--hosted-zone-id',
+    kind: 'string',
+    summary: 'Route 53 hosted zone that holds the domain',
+    question: 'Route 53 hosted zone id for that name',
+    hint: 'usually a private hosted zone associated with the VPC',
+    check: fixed(checkHostedZoneId),
+  },
+  {
+    key: 'account',
+    flag: '--account',
+    kind: 'string',
+    summary: 'AWS account id (12 digits)',
+    question: 'AWS account id',
+    check: fixed(checkAccount),
+  },
+  {
+    key: 'region',
+    flag: '--region',
+    kind: 'string',
+    summary: 'AWS region, e.g. eu-west-1',
+    question: 'AWS region',
+    check: fixed(checkRegion),
+  },
+  {
+    key: 'certificateArn',
+    flag: '--certificate-arn',
+    kind: 'string',
+    summary: 'ACM certificate for the domain, in the same region and account',
+    question: 'ACM certificate ARN for the host name',
+    hint: 'must be in the same region and account',
+    check: (value, settings) => checkCertificateArn(settings.region, settings.account)(value),
+  },
+  {
+    key: 'vpcId',
+    flag: '--vpc-id',
+    kind: 'string',
+    summary: 'the VPC your corporate network reaches (vpc-…)',
+    question: 'VPC id (the VPC your VPN / Direct Connect reaches)',
+    check: fixed(checkVpcId),
+  },
+  {
+    key: 'subnetIds',
+    flag: '--subnet-ids',
+    kind: 'list',
+    summary: 'private subnets, comma-separated: at least two, in different availability zones',
+    question: 'Private subnet ids, comma-separated',
+    hint: 'at least two, in different availability zones',
+    check: fixed(checkSubnetIds),
+  },
+  {
+    key: 'corporateCidrs',
+    flag: '--corporate-cidrs',
+    kind: 'list',
+    summary: 'on-premises CIDRs allowed in, comma-separated',
+    question: 'On-premises CIDR ranges allowed in, comma-separated',
+    hint: 'the ranges that reach AWS over VPN or Direct Connect; never 0.0.0.0/0',
+    check: fixed(checkCorporateCidrs),
+  },
+];
+
+/** Applies the defaults to the given settings. */
+export function withDefaults(settings: HybridServerlessSettings): ResolvedSettings {
+  const region = settings.region ?? DEFAULTS.region;
+  const account = settings.account ?? DEFAULTS.account;
+  return {
+    topology: settings.topology ?? DEFAULTS.topology,
+    frontend: settings.frontend ?? DEFAULTS.frontend,
+    domain: settings.domain ?? DEFAULTS.domain,
+    hostedZoneId: settings.hostedZoneId ?? DEFAULTS.hostedZoneId,
+    certificateArn: settings.certificateArn ?? defaultCertificateArn(region, account),
+    vpcId: settings.vpcId ?? DEFAULTS.vpcId,
+    subnetIds: settings.subnetIds ?? [...DEFAULTS.subnetIds],
+    corporateCidrs: settings.corporateCidrs ?? [...DEFAULTS.corporateCidrs],
+    account,
+    region,
+  };
+}
+
+/** Every problem in the settings, in registry order. */
+export function settingProblems(settings: ResolvedSettings): SettingProblem[] {
+  const problems: SettingProblem[] = [];
+  for (const spec of SETTINGS) {
+    const message = spec.check(settings[spec.key], settings);
+    if (message) problems.push({ key: spec.key, message });
+  }
+  return problems;
+}
+
+/** Applies the defaults and validates; throws an `InvalidSettingsError` listing every problem. */
+export function resolveSettings(settings: HybridServerlessSettings, context: string): ResolvedSettings {
+  const resolved = withDefaults(settings);
+  const problems = settingProblems(resolved);
+  if (problems.length > 0) throw new InvalidSettingsError(problems, context);
+  return resolved;
+}
+
+/** The settings that still hold a placeholder, which `cdk deploy` would fail on. */
+export function placeholdersIn(settings: ResolvedSettings): SettingKey[] {
+  const keys: SettingKey[] = [];
+  if (settings.hostedZoneId === DEFAULTS.hostedZoneId) keys.push('hostedZoneId');
+  if (settings.certificateArn.endsWith(PLACEHOLDER_CERTIFICATE_ID)) keys.push('certificateArn');
+  if (settings.vpcId === DEFAULTS.vpcId) keys.push('vpcId');
+  if (settings.subnetIds.some((id) => (DEFAULTS.subnetIds as readonly string[]).includes(id))) keys.push('subnetIds');
+  if (settings.account === DEFAULTS.account) keys.push('account');
+  return keys;
+}

@@ -1,0 +1,286 @@
+import * as net from 'net';
+
+/**
+ * One validator per kind of value. Each returns `undefined` when the value is fine, or a
+ * sentence saying what is wrong and how to fix it. The same functions serve the prompts,
+ * the CLI flags, the answers file and the project type.
+ */
+export type Check<T> = (value: T) => string | undefined;
+
+const PARTITION_OF_REGION: Array<[RegExp, string]> = [
+  [/^cn-/, 'aws-cn'],
+  [/^us-gov-/, 'aws-us-gov'],
+  [/^eusc-/, 'aws-eusc'],
+  [/./, 'aws'],
+];
+
+/** Region names as of late 2026 (commercial, GovCloud, China, European Sovereign Cloud). */
+export const AWS_REGIONS: readonly string[] = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+  'af-south-1',
+  'ap-east-1', 'ap-east-2', 'ap-south-1', 'ap-south-2',
+  'ap-southeast-1', 'ap-southeast-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5',
+  'ap-southeast-6', 'ap-southeast-7',
+  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
+  'ca-central-1', 'ca-west-1',
+  'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3',
+  'eu-south-1', 'eu-south-2', 'eu-north-1',
+  'il-central-1', 'me-south-1', 'me-central-1', 'mx-central-1', 'sa-east-1',
+  'us-gov-east-1', 'us-gov-west-1',
+  'cn-north-1', 'cn-northwest-1',
+  'eusc-de-east-1',
+];
+
+/** The ARN partition (`aws`, `aws-cn`, …) that a region belongs to. */
+export function partitionOf(region: string): string {
+  return PARTITION_OF_REGION.find(([pattern]) => pattern.test(region))![1];
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** The closest candidate, when it is close enough to be a likely typo. */
+export function closest(value: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(value.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(value.length / 3)) ? best : undefined;
+}
+
+function didYouMean(value: string, candidates: readonly string[]): string {
+  const hint = closest(value, candidates);
+  return hint ? ` Did you mean "${hint}"?` : '';
+}
+
+/** Shows a value inside a message without letting control characters through. */
+export function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+function isString(value: unknown): value is string {
+  return typeof value === 'string';
+}
+
+const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+
+/** A project name: npm package-name rules. */
+export const checkProjectName: Check<unknown> = (value) => {
+  if (!isString(value) || value.length === 0) return 'must be a non-empty npm package name, e.g. "my-app".';
+  if (value.length > 214) return `is ${value.length} characters long; npm allows at most 214.`;
+  if (!NPM_NAME.test(value)) {
+    return `${show(value)} is not a valid npm package name: use lowercase letters, digits, "-", "." and "_", ` +
+      `starting with a letter or digit (suggestion: "${toValidProjectName(value) || 'my-app'}").`;
+  }
+  return undefined;
+};
+
+/** Turns a directory name into a valid npm package name (as create-vite does). */
+export function toValidProjectName(name: string): string {
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, '-')
+    .replace(/^[._-]+/, '')
+    .replace(/[^a-z0-9._~-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/-$/, '')
+    .slice(0, 214);
+}
+
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A fully qualified host name such as `myapp.internal.example.com`. */
+export const checkDomain: Check<unknown> = (value) => {
+  if (!isString(value) || value.length === 0) return 'must be a host name such as "myapp.internal.example.com".';
+  if (value !== value.toLowerCase()) return `${show(value)} must be lowercase ("${value.toLowerCase()}").`;
+  if (value.endsWith('.')) return `${show(value)} must not end with a dot ("${value.slice(0, -1)}").`;
+  if (value.length > 253) return `is ${value.length} characters long; a host name has at most 253.`;
+  const labels = value.split('.');
+  if (labels.length < 2) return `${show(value)} needs at least two labels, e.g. "myapp.internal.example.com".`;
+  const bad = labels.find((label) => !LABEL.test(label));
+  if (bad !== undefined) {
+    return `${show(value)} is not a valid host name: the label ${show(bad)} must be 1-63 letters, digits or "-", ` +
+      'not starting or ending with "-" (no wildcards, spaces or underscores).';
+  }
+  if (/^\d+$/.test(labels[labels.length - 1])) return `${show(value)} looks like an IP address; give a host name.`;
+  return undefined;
+};
+
+/** A Route 53 hosted zone id such as `Z0123456789ABCDEFGHIJ`. */
+export const checkHostedZoneId: Check<unknown> = (value) => {
+  if (!isString(value)) return 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ".';
+  if (value.startsWith('/hostedzone/')) return `give the id without the "/hostedzone/" prefix ("${value.slice(12)}").`;
+  if (!/^Z[A-Z0-9]{4,32}$/.test(value)) {
+    return `${show(value)} is not a Route 53 hosted zone id: "Z" followed by uppercase letters and digits, ` +
+      'e.g. "Z0123456789ABCDEFGHIJ".';
+  }
+  return undefined;
+};
+
+function awsId(prefix: string, example: string): Check<unknown> {
+  const pattern = new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`);
+  return (value) => {
+    if (isString(value) && pattern.test(value)) return undefined;
+    return `${show(value)} is not a ${prefix} id: "${prefix}-" followed by 8 or 17 lowercase hex digits, e.g. "${example}".`;
+  };
+}
+
+/** A VPC id such as `vpc-0123456789abcdef0`. */
+export const checkVpcId = awsId('vpc', 'vpc-0123456789abcdef0');
+/** A subnet id such as `subnet-0123456789abcdef0`. */
+export const checkSubnetId = awsId('subnet', 'subnet-0123456789abcdef0');
+/** A VPC endpoint id such as `vpce-0123456789abcdef0`. */
+export const checkVpcEndpointId = awsId('vpce', 'vpce-0123456789abcdef0');
+
+/** At least two distinct, well-formed subnet ids. */
+export const checkSubnetIds: Check<unknown> = (value) => {
+  if (!Array.isArray(value)) return 'must be a list of subnet ids, e.g. "subnet-0123456789abcdef0,subnet-0fedcba9876543210".';
+  for (const id of value) {
+    const problem = checkSubnetId(id);
+    if (problem) return problem;
+  }
+  if (value.length < 2) {
+    return `needs at least two subnets in different availability zones (got ${value.length}): ` +
+      'an Application Load Balancer requires two.';
+  }
+  const duplicate = value.find((id, i) => value.indexOf(id) !== i);
+  if (duplicate) return `lists ${show(duplicate)} twice; give distinct subnets in different availability zones.`;
+  return undefined;
+};
+
+/** An IPv4 or IPv6 CIDR that is not the whole internet. */
+export const checkCidr: Check<unknown> = (value) => {
+  if (!isString(value)) return 'must be a CIDR such as "10.0.0.0/8".';
+  const match = /^([^/]+)\/(\d{1,3})$/.exec(value);
+  const version = match && !match[1].includes('%') ? net.isIP(match[1]) : 0;
+  const bits = version === 4 ? 32 : 128;
+  if (!match || version === 0 || Number(match[2]) > bits || /^0\d/.test(match[2])) {
+    return `${show(value)} is not a CIDR: an IPv4 or IPv6 address, "/" and a prefix length, e.g. "10.0.0.0/8".`;
+  }
+  const prefix = Number(match[2]);
+  if (prefix === 0) {
+    return `${show(value)} would open the app to the whole internet; list the on-premises ranges that ` +
+      'reach AWS over VPN or Direct Connect instead.';
+  }
+  // Arithmetic rather than bit operations: a CIDR's host part is the remainder modulo its size.
+  const size = 2n ** BigInt(bits - prefix);
+  const address = toBigInt(match[1], version);
+  if (address % size !== 0n) {
+    const network = fromBigInt(address - (address % size), version);
+    return `${show(value)} has host bits set; the network is "${network}/${prefix}".`;
+  }
+  return undefined;
+};
+
+function toBigInt(address: string, version: number): bigint {
+  if (version === 4) {
+    return address.split('.').reduce((acc, octet) => acc * 256n + BigInt(Number(octet)), 0n);
+  }
+  const [head, tail] = address.includes('::') ? address.split('::') : [address, undefined];
+  const expand = (part: string | undefined) => (part ? part.split(':') : []).flatMap((group) => {
+    if (!group.includes('.')) return [group];
+    const v4 = toBigInt(group, 4);
+    return [(v4 / 65536n).toString(16), (v4 % 65536n).toString(16)];
+  });
+  const left = expand(head);
+  const right = expand(tail);
+  const groups = tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return groups.reduce((acc, group) => acc * 65536n + BigInt(parseInt(group, 16)), 0n);
+}
+
+function fromBigInt(value: bigint, version: number): string {
+  const [count, base, radix, separator] = version === 4 ? [4, 256n, 10, '.'] : [8, 65536n, 16, ':'];
+  const parts: string[] = [];
+  for (let i = 0, rest = value; i < count; i++, rest /= base) parts.unshift((rest % base).toString(radix));
+  const text = parts.join(separator);
+  // The longest run of zero groups becomes "::" (RFC 5952).
+  if (version === 4) return text;
+  const runs = [...`:${text}:`.matchAll(/(?::0)+(?=:)/g)].sort((a, b) => b[0].length - a[0].length);
+  if (!runs.length || runs[0][0].length < 4) return text;
+  const run = runs[0];
+  const padded = `:${text}:`;
+  return (padded.slice(0, run.index) + '::' + padded.slice(run.index! + run[0].length + 1)).replace(/^:(?!:)|(?<!:):$/g, '');
+}
+
+/** At least one corporate CIDR, each valid, none repeated. */
+export const checkCorporateCidrs: Check<unknown> = (value) => {
+  if (!Array.isArray(value) || value.length === 0) {
+    return 'needs at least one on-premises CIDR, e.g. "10.0.0.0/8,172.16.0.0/12".';
+  }
+  for (const cidr of value) {
+    const problem = checkCidr(cidr);
+    if (problem) return problem;
+  }
+  const duplicate = value.find((cidr, i) => value.indexOf(cidr) !== i);
+  if (duplicate) return `lists ${show(duplicate)} twice.`;
+  return undefined;
+};
+
+/** A 12-digit AWS account id. */
+export const checkAccount: Check<unknown> = (value) => {
+  if (isString(value) && /^\d{12}$/.test(value)) return undefined;
+  return `${show(value)} is not an AWS account id: exactly 12 digits, e.g. "123456789012".`;
+};
+
+/** A real AWS region name. */
+export const checkRegion: Check<unknown> = (value) => {
+  if (isString(value) && AWS_REGIONS.includes(value)) return undefined;
+  return `${show(value)} is not an AWS region.${isString(value) ? didYouMean(value, AWS_REGIONS) : ''} ` +
+    'Examples: "eu-west-1", "us-east-1".';
+};
+
+/** One of the given values (an enum's, for instance). */
+export function checkOneOf(values: readonly string[]): Check<unknown> {
+  return (value) => {
+    if (isString(value) && values.includes(value)) return undefined;
+    return `${show(value)} is not one of ${values.map((v) => `"${v}"`).join(', ')}.` +
+      (isString(value) ? didYouMean(value, values) : '');
+  };
+}
+
+/** A boolean. */
+export const checkBoolean: Check<unknown> = (value) =>
+  typeof value === 'boolean' ? undefined : `${show(value)} must be true or false.`;
+
+/**
+ * An ACM certificate ARN in the given region and account:
+ * `arn:aws:acm:<region>:<account>:certificate/<uuid>`.
+ */
+export function checkCertificateArn(region: string, account: string): Check<unknown> {
+  return (value) => {
+    const example = `arn:${partitionOf(region)}:acm:${region}:${account}:certificate/<certificate id>`;
+    if (!isString(value)) return `must be an ACM certificate ARN such as "${example}".`;
+    const match = /^arn:([a-z-]+):acm:([a-z0-9-]+):(\d{12}):certificate\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/
+      .exec(value);
+    if (!match) return `${show(value)} is not an ACM certificate ARN; expected "${example}".`;
+    const [, partition, certRegion, certAccount] = match;
+    if (certRegion !== region) {
+      return `${show(value)} is in ${certRegion}, but the app deploys to ${region}: ` +
+        'a load balancer can only use a certificate from its own region.';
+    }
+    if (partition !== partitionOf(region)) return `${show(value)} should use the partition "${partitionOf(region)}".`;
+    if (certAccount !== account) {
+      return `${show(value)} belongs to account ${certAccount}, but the app deploys to ${account}: ` +
+        'import or request the certificate in that account.';
+    }
+    return undefined;
+  };
+}
