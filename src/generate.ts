@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { javascript } from 'projen';
+import { javascript, Project } from 'projen';
 import { HybridServerlessSettings } from './options';
 import { HybridServerlessApp, PACKAGE_NAME } from './project';
 import { renderProjenrc } from './projenrc';
@@ -47,17 +47,21 @@ export function generate(options: GenerateOptions): GenerateResult {
     ...(packageManager ? { packageManager } : {}),
     devDeps: [`${PACKAGE_NAME}@${options.packageSpec}`],
   };
+  fs.writeFileSync(path.join(options.outdir, '.projenrc.ts'), renderProjenrc(projectOptions));
+  synthWithoutInstall(new HybridServerlessApp({ ...projectOptions, outdir: options.outdir }));
+  return { files: listFiles(options.outdir) };
+}
+
+/** Synthesizes a project onto disk, skipping projen's post-synthesis steps (the install). */
+export function synthWithoutInstall(project: Project): void {
   const previous = process.env.PROJEN_DISABLE_POST;
   process.env.PROJEN_DISABLE_POST = 'true';
   try {
-    fs.writeFileSync(path.join(options.outdir, '.projenrc.ts'), renderProjenrc(projectOptions));
-    const project = new HybridServerlessApp({ ...projectOptions, outdir: options.outdir });
     project.synth();
   } finally {
     if (previous === undefined) delete process.env.PROJEN_DISABLE_POST;
     else process.env.PROJEN_DISABLE_POST = previous;
   }
-  return { files: listFiles(options.outdir) };
 }
 
 /** Every file below `dir`, relative and sorted, without node_modules. */
