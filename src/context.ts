@@ -16,6 +16,8 @@ export interface TemplateContext {
   /** The construct that wires the chosen topology, and its module. */
   readonly apiClass: string;
   readonly apiModule: string;
+  /** The existing VPC endpoint to use, or false to create one. */
+  readonly vpcEndpointId: string | false;
   /** A one-line description of the chosen topology. */
   readonly topologyTitle: string;
   /** Settings still holding placeholders, with their flag and question, for the README. */
@@ -57,6 +59,7 @@ export function templateContext(name: string, settings: ResolvedSettings): Templ
     apiClass: topology.apiClass,
     apiModule: topology.apiModule,
     topologyTitle: topology.title,
+    vpcEndpointId: settings.vpcEndpointId ?? false,
     placeholders: SETTINGS.filter((spec) => placeholderKeys.includes(spec.key)).map((spec) => ({
       key: spec.key,
       flag: spec.flag,

@@ -75,6 +75,14 @@ export interface HybridServerlessSettings {
   readonly corporateCidrs?: string[];
 
   /**
+   * An existing `execute-api` interface VPC endpoint to use (topology `apigw-vpce` only). It
+   * must be in `subnetIds`, with private DNS off, and its security group must admit HTTPS
+   * from the load balancer's security group.
+   * @default - a new endpoint is created in `subnetIds`
+   */
+  readonly vpcEndpointId?: string;
+
+  /**
    * AWS account to deploy to (12 digits).
    * @default "123456789012" (a placeholder)
    */

@@ -1,7 +1,7 @@
 import { HybridServerlessSettings, Topology } from './options';
 import {
   Check, checkAccount, checkBoolean, checkCertificateArn, checkCorporateCidrs, checkDomain,
-  checkHostedZoneId, checkOneOf, checkRegion, checkSubnetIds, checkVpcId, partitionOf,
+  checkHostedZoneId, checkOneOf, checkRegion, checkSubnetIds, checkVpcEndpointId, checkVpcId, partitionOf,
 } from './validate';
 
 /** The settings with every default applied. */
@@ -14,6 +14,7 @@ export interface ResolvedSettings {
   readonly vpcId: string;
   readonly subnetIds: string[];
   readonly corporateCidrs: string[];
+  readonly vpcEndpointId?: string;
   readonly account: string;
   readonly region: string;
 }
@@ -67,6 +68,10 @@ export interface SettingSpec {
   readonly question: string;
   /** A hint shown under the question. */
   readonly hint?: string;
+  /** Optional settings have no default: left out, the generator creates what is needed. */
+  readonly optional?: boolean;
+  /** Asked only when this holds for the answers so far. @default - always */
+  readonly when?: (settings: ResolvedSettings) => boolean;
   /** The validator for this kind of value; `settings` holds the other answers (for the certificate). */
   readonly check: (value: unknown, settings: ResolvedSettings) => string | undefined;
 }
@@ -174,6 +179,23 @@ export const SETTINGS: readonly SettingSpec[] = [
     hint: 'the ranges that reach AWS over VPN or Direct Connect; never 0.0.0.0/0',
     check: fixed(checkCorporateCidrs),
   },
+  {
+    key: 'vpcEndpointId',
+    flag: '--vpc-endpoint-id',
+    kind: 'string',
+    optional: true,
+    when: (settings) => settings.topology === Topology.APIGW_VPCE,
+    summary: 'an existing execute-api VPC endpoint (vpce-…) for apigw-vpce; default: create one',
+    question: 'Existing execute-api VPC endpoint id (leave empty to create one)',
+    hint: 'it must be in the subnets above, with private DNS off',
+    check: (value, settings) => {
+      if (value === undefined) return undefined;
+      if (settings.topology !== Topology.APIGW_VPCE) {
+        return 'applies only to the topology "apigw-vpce"; remove it or choose that topology.';
+      }
+      return checkVpcEndpointId(value);
+    },
+  },
 ];
 
 /** Applies the defaults to the given settings. */
@@ -189,6 +211,7 @@ export function withDefaults(settings: HybridServerlessSettings): ResolvedSettin
     vpcId: settings.vpcId ?? DEFAULTS.vpcId,
     subnetIds: settings.subnetIds ?? [...DEFAULTS.subnetIds],
     corporateCidrs: settings.corporateCidrs ?? [...DEFAULTS.corporateCidrs],
+    ...(settings.vpcEndpointId === undefined ? {} : { vpcEndpointId: settings.vpcEndpointId }),
     account,
     region,
   };

@@ -94,4 +94,34 @@ describe('HybridServerlessApp', () => {
     synthToDisk(newProject({}, outdir));
     expect(fs.statSync(path.join(outdir, 'src/hybrid/private-app.ts')).mode & 0o222).toBe(0);
   });
+
+  test('generates the API Gateway topology instead of ALB to Lambda', () => {
+    const files = synth(newProject({ topology: Topology.APIGW_VPCE }));
+    expect(files['src/hybrid/apigw-vpce-api.ts']).toContain('export class ApigwVpceApi');
+    expect(files['src/hybrid/alb-lambda-api.ts']).toBeUndefined();
+    expect(files['src/hybrid/private-app.ts']).toContain("import { ApigwVpceApi } from './apigw-vpce-api';");
+    expect(files['test/hybrid/infrastructure.test.ts']).toContain('topology "API Gateway via VPC endpoint"');
+    expect(files['test/hybrid/infrastructure.test.ts']).not.toContain('topology "ALB to Lambda"');
+    expect(files['README.md']).toContain('Private DNS on the endpoint is off');
+  });
+
+  test('switching topology removes the old topology\'s managed files and keeps the team\'s', () => {
+    const outdir = freshDir();
+    synthToDisk(newProject({}, outdir));
+    fs.writeFileSync(path.join(outdir, 'src/app-stack.ts'), '// the team\'s stack\n');
+    synthToDisk(newProject({ topology: Topology.APIGW_VPCE }, outdir));
+    expect(fs.existsSync(path.join(outdir, 'src/hybrid/alb-lambda-api.ts'))).toBe(false);
+    expect(fs.existsSync(path.join(outdir, 'src/hybrid/apigw-vpce-api.ts'))).toBe(true);
+    expect(fs.readFileSync(path.join(outdir, 'src/app-stack.ts'), 'utf-8')).toBe('// the team\'s stack\n');
+  });
+
+  test('uses an existing VPC endpoint when given one, only with the API Gateway topology', () => {
+    const files = synth(newProject({ topology: Topology.APIGW_VPCE, vpcEndpointId: 'vpce-0a1b2c3d4e5f60718' }));
+    expect(files['src/hybrid/config.ts']).toContain("vpcEndpointId: 'vpce-0a1b2c3d4e5f60718',");
+    expect(synth(newProject({ topology: Topology.APIGW_VPCE }))['src/hybrid/config.ts']).not.toContain('vpcEndpointId:');
+    expect(() => newProject({ vpcEndpointId: 'vpce-0a1b2c3d4e5f60718' }))
+      .toThrow(/vpcEndpointId: applies only to the topology "apigw-vpce"/);
+    expect(() => newProject({ topology: Topology.APIGW_VPCE, vpcEndpointId: 'vpc-0a1b2c3d4e5f60718' }))
+      .toThrow(/vpcEndpointId: "vpc-0a1b2c3d4e5f60718" is not a vpce id/);
+  });
 });
