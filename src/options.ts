@@ -27,36 +27,42 @@ export interface HybridServerlessSettings {
   /**
    * How requests reach the handlers.
    * @default Topology.ALB_LAMBDA
+   * @featured
    */
   readonly topology?: Topology;
 
   /**
    * Serve a single-page app under the same host name as the API (`/` and `/api/...`).
    * @default false
+   * @featured
    */
   readonly frontend?: boolean;
 
   /**
    * Host name users type, e.g. `myapp.internal.example.com`.
    * @default "app.internal.example.com"
+   * @featured
    */
   readonly domain?: string;
 
   /**
    * Route 53 hosted zone (usually private) that holds `domain`.
    * @default "Z0123456789ABCDEFGHIJ" (a placeholder)
+   * @featured
    */
   readonly hostedZoneId?: string;
 
   /**
    * ACM certificate for `domain`, in `region`.
    * @default - a placeholder ARN in `account` and `region`
+   * @featured
    */
   readonly certificateArn?: string;
 
   /**
    * The VPC that the corporate network reaches over VPN or Direct Connect.
    * @default "vpc-0123456789abcdef0" (a placeholder)
+   * @featured
    */
   readonly vpcId?: string;
 
@@ -64,6 +70,7 @@ export interface HybridServerlessSettings {
    * Private subnets of `vpcId` for the load balancer and endpoints: at least two, in
    * different availability zones.
    * @default ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] (placeholders)
+   * @featured
    */
   readonly subnetIds?: string[];
 
@@ -71,6 +78,7 @@ export interface HybridServerlessSettings {
    * On-premises ranges (IPv4 or IPv6 CIDR) allowed to reach the app. `0.0.0.0/0` and `::/0`
    * are refused: this is a private app.
    * @default ["10.0.0.0/8"]
+   * @featured
    */
   readonly corporateCidrs?: string[];
 
@@ -85,12 +93,14 @@ export interface HybridServerlessSettings {
   /**
    * AWS account to deploy to (12 digits).
    * @default "123456789012" (a placeholder)
+   * @featured
    */
   readonly account?: string;
 
   /**
    * AWS region to deploy to.
    * @default "eu-west-1"
+   * @featured
    */
   readonly region?: string;
 }

@@ -1,0 +1,58 @@
+import { spawnSync, SpawnSyncOptions } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+export const ROOT = path.join(__dirname, '..', '..');
+
+export interface Run {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+/** Runs a command; output is kept for the assertion message. */
+export function run(command: string, args: string[], cwd: string, options: SpawnSyncOptions = {}): Run {
+  const result = spawnSync(command, args, {
+    cwd,
+    encoding: 'utf-8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+    ...options,
+    env: { ...process.env, ...options.env },
+  });
+  return { status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+}
+
+/** Runs a command and fails the test with its last output lines unless it exits 0. */
+export function ok(command: string, args: string[], cwd: string, options: SpawnSyncOptions = {}): string {
+  const result = run(command, args, cwd, options);
+  if (result.status !== 0) {
+    const tail = result.output.split('\n').slice(-60).join('\n');
+    throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${tail}`);
+  }
+  return result.output;
+}
+
+/** A fresh directory for one test. */
+export function freshDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Packs this package (compiled by `npx projen build` before the tests) into a fresh directory. */
+export function packTarball(): string {
+  const destination = freshDir('chs-pack-');
+  ok('npm', ['pack', '--pack-destination', destination], ROOT);
+  const [tarball] = fs.readdirSync(destination).filter((file) => file.endsWith('.tgz'));
+  return path.join(destination, tarball);
+}
+
+/** Runs the CLI from the tarball, as `npx create-hybrid-serverless` would from the registry. */
+export function createFromTarball(tarball: string, cwd: string, args: string[]): string {
+  return ok('npm', ['exec', '--yes', `--package=${tarball}`, '--', 'create-hybrid-serverless', ...args,
+    '--package-spec', `file:${tarball}`], cwd);
+}
+
+/** `git status --porcelain`: empty when the build and re-synthesis changed nothing. */
+export function gitStatus(cwd: string): string {
+  return ok('git', ['status', '--porcelain'], cwd).trimEnd();
+}
