@@ -1,5 +1,6 @@
 import { awscdk, javascript } from 'projen';
 import { readmeContents } from './components/docs';
+import { Frontend } from './components/frontend';
 import { ApiHandlers } from './components/handlers';
 import { Infrastructure } from './components/infrastructure';
 import { AppTests } from './components/tests';
@@ -81,5 +82,6 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     new Infrastructure(this, context);
     new ApiHandlers(this, context);
     new AppTests(this, context);
+    new Frontend(this, context);
   }
 }

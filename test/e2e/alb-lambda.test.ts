@@ -4,13 +4,13 @@ import { createFromTarball, freshDir, gitStatus, ok, packTarball } from './util'
 
 // End to end, as a team would: the CLI from the packed tarball, a real install from the
 // registry, then the generated repo's own build (bundle, compile, tests with cdk-nag, synth).
-describe('a repo generated with the default topology (ALB to Lambda)', () => {
+describe('a repo generated with the default topology (ALB to Lambda) and a frontend', () => {
   const tarball = packTarball();
   const parent = freshDir('chs-e2e-alb-');
   const repo = path.join(parent, 'orders-app');
 
   test('is created, installed and committed by the CLI', () => {
-    const output = createFromTarball(tarball, parent, ['orders-app', '--yes', '--domain', 'orders.corp.example.com']);
+    const output = createFromTarball(tarball, parent, ['orders-app', '--yes', '--frontend', '--domain', 'orders.corp.example.com']);
     expect(output).toContain('npx projen build');
     expect(fs.readFileSync(path.join(repo, '.projenrc.ts'), 'utf-8')).toContain("domain: 'orders.corp.example.com',");
     expect(fs.existsSync(path.join(repo, 'node_modules', 'aws-cdk-lib'))).toBe(true);
@@ -25,6 +25,9 @@ describe('a repo generated with the default topology (ALB to Lambda)', () => {
     const types = Object.values(template.Resources).map((resource: any) => resource.Type);
     expect(types).toContain('AWS::ElasticLoadBalancingV2::LoadBalancer');
     expect(types).not.toContain('AWS::ApiGateway::RestApi');
+    // The frontend build ran inside the build, and the stack deploys it through an S3 endpoint.
+    expect(fs.existsSync(path.join(repo, 'frontend', 'dist', 'index.html'))).toBe(true);
+    expect(types).toEqual(expect.arrayContaining(['AWS::EC2::VPCEndpoint', 'Custom::CDKBucketDeployment']));
     expect(gitStatus(repo)).toBe('');
   });
 

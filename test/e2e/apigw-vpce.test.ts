@@ -2,18 +2,21 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { createFromTarball, freshDir, gitStatus, ok, packTarball } from './util';
 
-describe('a repo generated with the API Gateway topology', () => {
+describe('a repo generated with the API Gateway topology and a frontend', () => {
   const tarball = packTarball();
   const parent = freshDir('chs-e2e-apigw-');
   const repo = path.join(parent, 'gateway-app');
 
   test('builds green with its own `npx projen build`', () => {
-    createFromTarball(tarball, parent, ['gateway-app', '--yes', '--topology', 'apigw-vpce']);
+    createFromTarball(tarball, parent, ['gateway-app', '--yes', '--topology', 'apigw-vpce', '--frontend']);
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
     const template = JSON.parse(fs.readFileSync(path.join(repo, 'cdk.out', 'GatewayApp.template.json'), 'utf-8'));
     const types = Object.values(template.Resources).map((resource: any) => resource.Type);
-    expect(types).toEqual(expect.arrayContaining(['AWS::EC2::VPCEndpoint', 'AWS::ApiGateway::RestApi', 'Custom::AWS']));
+    expect(types).toEqual(expect.arrayContaining(['AWS::EC2::VPCEndpoint', 'AWS::ApiGateway::RestApi', 'Custom::AWS',
+      'Custom::CDKBucketDeployment']));
+    // Two interface endpoints: execute-api for the API, S3 for the app.
+    expect(types.filter((type) => type === 'AWS::EC2::VPCEndpoint')).toHaveLength(2);
     expect(gitStatus(repo)).toBe('');
   });
 
@@ -28,12 +31,35 @@ describe('a repo generated with the API Gateway topology', () => {
 
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-    // Only the settings and managed files changed (ours and projen's): handlers, stack and tests are the team's.
+    // Only the settings and files projen manages changed: the team's handlers, stack and tests did not.
     const changed = gitStatus(repo).split('\n').map((line) => line.slice(3));
+    const managed: string[] = [
+      ...JSON.parse(ok('git', ['show', 'HEAD:.projen/files.json'], repo)).files,
+      ...JSON.parse(fs.readFileSync(path.join(repo, '.projen/files.json'), 'utf-8')).files,
+    ];
     expect(changed).toContain('.projenrc.ts');
     expect(changed).toContain('src/hybrid/config.ts');
-    for (const file of changed) {
-      expect(file).toMatch(/^(\.projenrc\.ts|\.gitattributes|\.projen\/.*|src\/hybrid\/.*|test\/hybrid\/.*)$/);
+    expect(changed.filter((file) => file !== '.projenrc.ts' && !managed.includes(file))).toEqual([]);
+    for (const own of ['src/api/api.lambda.ts', 'src/app-stack.ts', 'src/main.ts', 'test/api.test.ts', 'README.md']) {
+      expect(changed).not.toContain(own);
     }
+  });
+
+  test('turns the frontend off cleanly: no resources, no task, the untouched sample removed', () => {
+    ok('git', ['add', '-A'], repo);
+    ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'switch topology'], repo);
+    const projenrc = path.join(repo, '.projenrc.ts');
+    fs.writeFileSync(projenrc, fs.readFileSync(projenrc, 'utf-8').replace('frontend: true,', 'frontend: false,'));
+    ok('npx', ['projen'], repo);
+    expect(fs.existsSync(path.join(repo, 'frontend'))).toBe(false);
+    expect(fs.existsSync(path.join(repo, 'src/hybrid/frontend.ts'))).toBe(false);
+    expect(JSON.parse(fs.readFileSync(path.join(repo, '.projen/tasks.json'), 'utf-8')).tasks['frontend:build']).toBeUndefined();
+
+    ok('npx', ['projen', 'build'], repo);
+    const template = JSON.parse(fs.readFileSync(path.join(repo, 'cdk.out', 'GatewayApp.template.json'), 'utf-8'));
+    const types = Object.values(template.Resources).map((resource: any) => resource.Type);
+    expect(types).not.toContain('AWS::EC2::VPCEndpoint');
+    expect(types).not.toContain('Custom::CDKBucketDeployment');
+    expect(types.filter((type) => type === 'AWS::S3::Bucket')).toHaveLength(1);
   });
 });
