@@ -13,6 +13,8 @@ export interface TemplateContext {
   readonly apigw: boolean;
   readonly albLambda: boolean;
   readonly frontend: boolean;
+  /** Whether interface endpoints are created (API Gateway topology or frontend). */
+  readonly endpoints: boolean;
   /** The construct that wires the chosen topology, and its module. */
   readonly apiClass: string;
   readonly apiModule: string;
@@ -20,6 +22,8 @@ export interface TemplateContext {
   readonly vpcEndpointId: string | false;
   /** A one-line description of the chosen topology. */
   readonly topologyTitle: string;
+  /** The cdk-nag rules acknowledged in this app, where, and why: for the README's Security section. */
+  readonly acknowledgements: ReadonlyArray<{ rule: string; where: string; why: string }>;
   /** Settings still holding placeholders, with their flag and question, for the README. */
   readonly placeholders: ReadonlyArray<{ key: string; flag: string; question: string; value: string }>;
 }
@@ -46,6 +50,34 @@ export function pascalCase(name: string): string {
     .join('') || 'App';
 }
 
+/** The cdk-nag acknowledgements the managed constructs make, for the chosen topology and frontend. */
+function acknowledgements(settings: ResolvedSettings): TemplateContext['acknowledgements'] {
+  const list = [
+    { rule: 'S1', where: 'the access log bucket', why: 'it is the log destination; logging it to itself would loop' },
+    { rule: 'L1', where: 'the API function', why: 'projen sets nodejs24.x, the newest Node.js runtime; cdk-nag\'s list lags new runtimes' },
+  ];
+  if (settings.topology === Topology.APIGW_VPCE || settings.frontend) {
+    list.push(
+      { rule: 'IAM4', where: 'CDK\'s AwsCustomResource provider', why: 'the AWS managed basic execution role, to write its logs' },
+      { rule: 'IAM5', where: 'the endpoint IP lookup', why: 'ec2:DescribeNetworkInterfaces / DescribeVpcEndpoints have no resource-level permissions' },
+    );
+  }
+  if (settings.topology === Topology.APIGW_VPCE) {
+    list.push(
+      { rule: 'APIG4, COG4', where: 'the REST API', why: 'reachable only from the corporate network; user authentication is your decision (below)' },
+      { rule: 'APIG3', where: 'the stage', why: 'traffic arrives only through the internal ALB; a WAF web ACL belongs there if you want one' },
+      { rule: 'IAM4', where: 'API Gateway\'s CloudWatch role', why: 'the account-level role for execution logs; AWS maintains its policy' },
+    );
+  }
+  if (settings.frontend) {
+    list.push(
+      { rule: 'IAM4, IAM5', where: 'CDK\'s BucketDeployment function', why: 'copies the built app; CDK grants object wildcards scoped to the asset bucket and the app bucket' },
+      { rule: 'L1', where: 'CDK\'s BucketDeployment function', why: 'its runtime is chosen by aws-cdk-lib and follows CDK upgrades' },
+    );
+  }
+  return list;
+}
+
 export function templateContext(name: string, settings: ResolvedSettings): TemplateContext {
   const topology = TOPOLOGY_MODULES[settings.topology];
   const placeholderKeys = placeholdersIn(settings);
@@ -56,10 +88,12 @@ export function templateContext(name: string, settings: ResolvedSettings): Templ
     apigw: settings.topology === Topology.APIGW_VPCE,
     albLambda: settings.topology === Topology.ALB_LAMBDA,
     frontend: settings.frontend,
+    endpoints: settings.topology === Topology.APIGW_VPCE || settings.frontend,
     apiClass: topology.apiClass,
     apiModule: topology.apiModule,
     topologyTitle: topology.title,
     vpcEndpointId: settings.vpcEndpointId ?? false,
+    acknowledgements: acknowledgements(settings),
     placeholders: SETTINGS.filter((spec) => placeholderKeys.includes(spec.key)).map((spec) => ({
       key: spec.key,
       flag: spec.flag,

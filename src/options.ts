@@ -91,6 +91,13 @@ export interface HybridServerlessSettings {
   readonly vpcEndpointId?: string;
 
   /**
+   * This environment is production: the load balancer gets deletion protection.
+   * @default false
+   * @featured
+   */
+  readonly production?: boolean;
+
+  /**
    * AWS account to deploy to (12 digits).
    * @default "123456789012" (a placeholder)
    * @featured

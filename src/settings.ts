@@ -15,6 +15,7 @@ export interface ResolvedSettings {
   readonly subnetIds: string[];
   readonly corporateCidrs: string[];
   readonly vpcEndpointId?: string;
+  readonly production: boolean;
   readonly account: string;
   readonly region: string;
 }
@@ -41,6 +42,7 @@ export const PLACEHOLDER_CERTIFICATE_ID = '00000000-0000-0000-0000-000000000000'
 export const DEFAULTS = {
   topology: Topology.ALB_LAMBDA,
   frontend: false,
+  production: false,
   domain: 'app.internal.example.com',
   hostedZoneId: 'Z0123456789ABCDEFGHIJ',
   vpcId: 'vpc-0123456789abcdef0',
@@ -180,6 +182,14 @@ export const SETTINGS: readonly SettingSpec[] = [
     check: fixed(checkCorporateCidrs),
   },
   {
+    key: 'production',
+    flag: '--production',
+    kind: 'boolean',
+    summary: 'a production environment: deletion protection on the load balancer (--no-production: off)',
+    question: 'Is this the production environment (deletion protection on the load balancer)?',
+    check: fixed(checkBoolean),
+  },
+  {
     key: 'vpcEndpointId',
     flag: '--vpc-endpoint-id',
     kind: 'string',
@@ -212,6 +222,7 @@ export function withDefaults(settings: HybridServerlessSettings): ResolvedSettin
     subnetIds: settings.subnetIds ?? [...DEFAULTS.subnetIds],
     corporateCidrs: settings.corporateCidrs ?? [...DEFAULTS.corporateCidrs],
     ...(settings.vpcEndpointId === undefined ? {} : { vpcEndpointId: settings.vpcEndpointId }),
+    production: settings.production ?? DEFAULTS.production,
     account,
     region,
   };

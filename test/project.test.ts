@@ -125,3 +125,20 @@ describe('HybridServerlessApp', () => {
       .toThrow(/vpcEndpointId: "vpc-0a1b2c3d4e5f60718" is not a vpce id/);
   });
 });
+
+describe('the generated README', () => {
+  test.each([
+    [Topology.ALB_LAMBDA, false], [Topology.ALB_LAMBDA, true], [Topology.APIGW_VPCE, false], [Topology.APIGW_VPCE, true],
+  ])('lists exactly the cdk-nag rules that %s (frontend %s) acknowledges', (topology, frontend) => {
+    const files = synth(newProject({ topology, frontend }));
+    const inCode = new Set<string>();
+    for (const [file, content] of Object.entries(files)) {
+      if (!file.startsWith('src/hybrid/') || typeof content !== 'string') continue;
+      for (const match of content.matchAll(/AwsSolutions-([A-Z]+\d+)/g)) inCode.add(match[1]);
+    }
+    const table = files['README.md'].split('## Security')[1].split('What you must still decide')[0];
+    const inReadme = new Set<string>();
+    for (const row of table.matchAll(/^\| ([A-Z0-9, ]+) \|/gm)) row[1].split(', ').forEach((rule) => inReadme.add(rule));
+    expect([...inReadme].sort()).toEqual([...inCode].sort());
+  });
+});

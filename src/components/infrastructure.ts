@@ -16,10 +16,10 @@ export class Infrastructure extends Component {
       'src/hybrid/network.ts',
       'src/hybrid/internal-alb.ts',
       'src/hybrid/topology.ts',
-      'src/hybrid/private-endpoint.ts',
       `src/hybrid/${context.apiModule}.ts`,
       'src/hybrid/private-app.ts',
       'src/hybrid/index.ts',
+      ...(context.endpoints ? ['src/hybrid/private-endpoint.ts'] : []),
     ];
     for (const file of managed) new ManagedFile(project, file, { context });
 

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { unacceptedCfnLintFindings } from './cfn-lint';
 import { createFromTarball, freshDir, gitStatus, ok, packTarball } from './util';
 
 // End to end, as a team would: the CLI from the packed tarball, a real install from the
@@ -21,7 +22,9 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
   test('builds green with its own `npx projen build` and leaves the tree clean', () => {
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-    const template = JSON.parse(fs.readFileSync(path.join(repo, 'cdk.out', 'OrdersApp.template.json'), 'utf-8'));
+    const templateFile = path.join(repo, 'cdk.out', 'OrdersApp.template.json');
+    expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
+    const template = JSON.parse(fs.readFileSync(templateFile, 'utf-8'));
     const types = Object.values(template.Resources).map((resource: any) => resource.Type);
     expect(types).toContain('AWS::ElasticLoadBalancingV2::LoadBalancer');
     expect(types).not.toContain('AWS::ApiGateway::RestApi');

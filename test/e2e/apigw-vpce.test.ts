@@ -1,18 +1,35 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { unacceptedCfnLintFindings } from './cfn-lint';
 import { createFromTarball, freshDir, gitStatus, ok, packTarball } from './util';
 
+// One repo through three combinations: API Gateway with a frontend, then without, then
+// switched to ALB to Lambda. Each builds green with its own `npx projen build`, and each
+// synthesized template passes cfn-lint.
 describe('a repo generated with the API Gateway topology and a frontend', () => {
   const tarball = packTarball();
   const parent = freshDir('chs-e2e-apigw-');
   const repo = path.join(parent, 'gateway-app');
+  const templateFile = path.join(repo, 'cdk.out', 'GatewayApp.template.json');
+  const resourceTypes = () => Object.values(JSON.parse(fs.readFileSync(templateFile, 'utf-8')).Resources)
+    .map((resource: any) => resource.Type as string);
+  const commit = (message: string) => {
+    ok('git', ['add', '-A'], repo);
+    ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', message], repo);
+  };
+  const edit = (from: string, to: string) => {
+    const projenrc = path.join(repo, '.projenrc.ts');
+    const source = fs.readFileSync(projenrc, 'utf-8');
+    expect(source).toContain(from);
+    fs.writeFileSync(projenrc, source.replace(from, to));
+  };
 
   test('builds green with its own `npx projen build`', () => {
     createFromTarball(tarball, parent, ['gateway-app', '--yes', '--topology', 'apigw-vpce', '--frontend']);
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-    const template = JSON.parse(fs.readFileSync(path.join(repo, 'cdk.out', 'GatewayApp.template.json'), 'utf-8'));
-    const types = Object.values(template.Resources).map((resource: any) => resource.Type);
+    expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
+    const types = resourceTypes();
     expect(types).toEqual(expect.arrayContaining(['AWS::EC2::VPCEndpoint', 'AWS::ApiGateway::RestApi', 'Custom::AWS',
       'Custom::CDKBucketDeployment']));
     // Two interface endpoints: execute-api for the API, S3 for the app.
@@ -20,17 +37,34 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
     expect(gitStatus(repo)).toBe('');
   });
 
+  test('turns the frontend off cleanly: no resources, no task, the untouched sample removed', () => {
+    edit('frontend: true,', 'frontend: false,');
+    ok('npx', ['projen'], repo);
+    expect(fs.existsSync(path.join(repo, 'frontend'))).toBe(false);
+    expect(fs.existsSync(path.join(repo, 'test/frontend.test.ts'))).toBe(false);
+    expect(fs.existsSync(path.join(repo, 'src/hybrid/frontend.ts'))).toBe(false);
+    expect(JSON.parse(fs.readFileSync(path.join(repo, '.projen/tasks.json'), 'utf-8')).tasks['frontend:build']).toBeUndefined();
+
+    ok('npx', ['projen', 'build'], repo);
+    expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
+    const types = resourceTypes();
+    expect(types.filter((type) => type === 'AWS::EC2::VPCEndpoint')).toHaveLength(1);
+    expect(types).not.toContain('Custom::CDKBucketDeployment');
+    expect(types.filter((type) => type === 'AWS::S3::Bucket')).toHaveLength(1);
+    commit('frontend off');
+  });
+
   test('switches to ALB to Lambda in .projenrc.ts and builds green with the handlers untouched', () => {
-    const projenrc = path.join(repo, '.projenrc.ts');
-    const source = fs.readFileSync(projenrc, 'utf-8');
-    expect(source).toContain('topology: Topology.APIGW_VPCE,');
-    fs.writeFileSync(projenrc, source.replace('topology: Topology.APIGW_VPCE,', 'topology: Topology.ALB_LAMBDA,'));
+    edit('topology: Topology.APIGW_VPCE,', 'topology: Topology.ALB_LAMBDA,');
     ok('npx', ['projen'], repo);
     expect(fs.existsSync(path.join(repo, 'src/hybrid/apigw-vpce-api.ts'))).toBe(false);
     expect(fs.existsSync(path.join(repo, 'src/hybrid/alb-lambda-api.ts'))).toBe(true);
 
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
+    expect(resourceTypes()).not.toContain('AWS::EC2::VPCEndpoint');
+
     // Only the settings and files projen manages changed: the team's handlers, stack and tests did not.
     const changed = gitStatus(repo).split('\n').map((line) => line.slice(3));
     const managed: string[] = [
@@ -43,23 +77,5 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
     for (const own of ['src/api/api.lambda.ts', 'src/app-stack.ts', 'src/main.ts', 'test/api.test.ts', 'README.md']) {
       expect(changed).not.toContain(own);
     }
-  });
-
-  test('turns the frontend off cleanly: no resources, no task, the untouched sample removed', () => {
-    ok('git', ['add', '-A'], repo);
-    ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'switch topology'], repo);
-    const projenrc = path.join(repo, '.projenrc.ts');
-    fs.writeFileSync(projenrc, fs.readFileSync(projenrc, 'utf-8').replace('frontend: true,', 'frontend: false,'));
-    ok('npx', ['projen'], repo);
-    expect(fs.existsSync(path.join(repo, 'frontend'))).toBe(false);
-    expect(fs.existsSync(path.join(repo, 'src/hybrid/frontend.ts'))).toBe(false);
-    expect(JSON.parse(fs.readFileSync(path.join(repo, '.projen/tasks.json'), 'utf-8')).tasks['frontend:build']).toBeUndefined();
-
-    ok('npx', ['projen', 'build'], repo);
-    const template = JSON.parse(fs.readFileSync(path.join(repo, 'cdk.out', 'GatewayApp.template.json'), 'utf-8'));
-    const types = Object.values(template.Resources).map((resource: any) => resource.Type);
-    expect(types).not.toContain('AWS::EC2::VPCEndpoint');
-    expect(types).not.toContain('Custom::CDKBucketDeployment');
-    expect(types.filter((type) => type === 'AWS::S3::Bucket')).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { unacceptedCfnLintFindings } from './cfn-lint';
 import { freshDir, gitStatus, ok, packTarball, ROOT } from './util';
 
 describe('projen new --from create-hybrid-serverless', () => {
@@ -21,5 +22,7 @@ describe('projen new --from create-hybrid-serverless', () => {
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
     expect(gitStatus(repo)).toBe('');
+    const stack = path.basename(repo).split(/[^a-zA-Z0-9]+/).filter(Boolean).map((part) => part[0].toUpperCase() + part.slice(1)).join('');
+    expect(unacceptedCfnLintFindings(path.join(repo, 'cdk.out', `${stack}.template.json`))).toEqual([]);
   });
 });
