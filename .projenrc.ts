@@ -27,7 +27,7 @@ const project = new cdk.JsiiProject({
   bundledDeps: ['prompts@^2.4.2', 'handlebars@^4.7.8'],
   devDeps: ['@types/prompts@^2.4.9', '@mrgrain/jsii-struct-builder@^0.7.64'],
 
-  bin: { 'create-hybrid-serverless': 'bin/create-hybrid-serverless.js' },
+  // bin/create-hybrid-serverless becomes the package's binary (projen adds every file in bin/).
 
   jestOptions: {
     jestConfig: {
@@ -37,7 +37,7 @@ const project = new cdk.JsiiProject({
       testPathIgnorePatterns: ['/node_modules/', '/sample-app/'],
     },
   },
-  gitignore: ['/sample-app/', '/.bench/'],
+  gitignore: ['/sample-app/', '/.bench/', '/test-reports/'],
 });
 
 // The templates and the CLI launcher ship in the npm package.

@@ -41,13 +41,15 @@ const TOPOLOGY_MODULES: Record<Topology, { apiClass: string; apiModule: string; 
   },
 };
 
-/** PascalCase of an npm name: `@acme/my-app` → `AcmeMyApp`. */
+/** A CloudFormation stack name from an npm name: `my-app` → `MyApp`, `1st-app` → `App1stApp`. */
 export function pascalCase(name: string): string {
-  return name
+  const pascal = name
     .split(/[^a-zA-Z0-9]+/)
     .filter(Boolean)
     .map((part) => part[0].toUpperCase() + part.slice(1))
-    .join('') || 'App';
+    .join('');
+  // Stack names start with a letter.
+  return /^[A-Za-z]/.test(pascal) ? pascal : `App${pascal}`;
 }
 
 /** The cdk-nag acknowledgements the managed constructs make, for the chosen topology and frontend. */

@@ -19,7 +19,8 @@ export const FRONTEND_SAMPLE_FILES = [
  * The optional single-page app. On: the managed `src/hybrid/frontend.ts` (bucket, S3
  * endpoint, listener rule, deployment), the sample app under `frontend/`, and the task that
  * type-checks and bundles it with esbuild into `frontend/dist`, run before compile and tests.
- * Off: none of that; sample files the team never changed are removed, changed ones are theirs.
+ * Off: none of that; the build output and the sample files the team never changed are removed,
+ * changed ones are theirs.
  */
 export class Frontend extends Component {
   private readonly context: TemplateContext;
@@ -50,7 +51,9 @@ export class Frontend extends Component {
       const target = path.join(this.app.outdir, file);
       if (fs.existsSync(target) && fs.readFileSync(target, 'utf-8') === render(file, this.context)) fs.rmSync(target);
     }
+    // frontend/dist is the build's output, not the team's: it goes with the task that wrote it.
     const dir = path.join(this.app.outdir, 'frontend');
+    fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
     for (const sub of [path.join(dir, 'src'), dir]) {
       if (fs.existsSync(sub) && fs.readdirSync(sub).length === 0) fs.rmdirSync(sub);
     }

@@ -1,0 +1,57 @@
+import { DEFAULTS, placeholdersIn, SETTINGS, withDefaults } from '../settings';
+import { DEFAULT_DIRECTORY, metavar } from './args';
+import { CLI_NAME } from './ui';
+
+/** The options that are not settings, in the order of the CLI contract. */
+const OTHER_OPTIONS: ReadonlyArray<[string, string]> = [
+  ['-y, --yes', 'defaults for everything not given; never prompt'],
+  ['    --answers <file.json>', 'answers as JSON, keys = option names (and "name" for the project name)'],
+  ['    --force', 'write into a non-empty directory: overwrite only the generated files, delete nothing'],
+  ['    --dry-run', 'list what would be written, write nothing'],
+  ['    --no-install', 'do not install dependencies (nor run projen)'],
+  ['    --no-git', 'do not create a git repository'],
+  ['    --package-spec <npm spec>', 'what the generated repo installs this package from (default: ^<this version>)'],
+  ['-h, --help', 'show this help'],
+  ['-v, --version', 'show the version'],
+];
+
+/** `--help`, generated from the settings registry plus the CLI's own options. */
+export function helpText(version: string): string {
+  const defaults = withDefaults({});
+  const placeholders = placeholdersIn(defaults);
+  const settings = SETTINGS.map((spec): [string, string] => {
+    const short = spec.key === 'topology' ? '-t, ' : '    ';
+    const usage = spec.kind === 'boolean' ? `${spec.flag} | --no-${spec.flag.slice(2)}` : `${spec.flag} ${metavar(spec)}`;
+    const value = defaults[spec.key];
+    // Optional settings have no default; their summary says what happens without them.
+    if (value === undefined) return [`${short}${usage}`, spec.summary];
+    const shown = placeholders.includes(spec.key) ? 'a placeholder' : Array.isArray(value) ? value.join(',') : String(value);
+    return [`${short}${usage}`, `${spec.summary} (default: ${shown})`];
+  });
+  const width = Math.max(...[...settings, ...OTHER_OPTIONS].map(([usage]) => usage.length)) + 2;
+  const lines = (rows: ReadonlyArray<[string, string]>) => rows.map(([usage, text]) => `  ${usage.padEnd(width)}${text}`);
+
+  return [
+    `${CLI_NAME} ${version}`,
+    '',
+    `Usage: ${CLI_NAME} [directory] [options]`,
+    '',
+    'Creates a serverless app reachable only from the corporate network (AWS CDK, managed by projen).',
+    `In a terminal, asks for the directory (default: ${DEFAULT_DIRECTORY}) and each setting not given.`,
+    'Placeholders synthesize offline; set the real values before `cdk deploy`.',
+    '',
+    'Settings (lists are comma-separated):',
+    ...lines(settings),
+    '',
+    'Options:',
+    ...lines(OTHER_OPTIONS),
+    '',
+    'Exit codes: 0 done, 1 failed while generating or installing, 2 bad usage or input, 130 cancelled.',
+    '',
+    'Examples:',
+    '  npm create hybrid-serverless@latest my-app',
+    `  ${CLI_NAME} my-app --yes --topology ${DEFAULTS.topology} --domain ${DEFAULTS.domain} --no-install`,
+    `  ${CLI_NAME} my-app --answers answers.json --dry-run`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,58 @@
+import * as path from 'path';
+import type { PackageManagerName } from '../generate';
+import { placeholdersIn, ResolvedSettings, SETTINGS } from '../settings';
+import { commandsFor } from './install';
+import { bold, cyan, shellQuote, yellow } from './ui';
+
+/** `cd <dir>` as the user would type it: relative when below the current directory. */
+export function cdCommand(targetPath: string, cwd: string): string | undefined {
+  const relative = path.relative(cwd, targetPath);
+  if (relative === '') return undefined;
+  const shown = relative.startsWith('..') || path.isAbsolute(relative) ? targetPath : relative;
+  return `cd ${shellQuote(shown)}`;
+}
+
+/** Installs and pins the dependencies, as the CLI does: `npm install && npx projen`. */
+export function installCommand(pm: PackageManagerName): string {
+  const commands = commandsFor(pm);
+  return `${commands.install.join(' ')} && ${commands.exec('projen').join(' ')}`;
+}
+
+/** What the CLI could not finish, as one command to paste. */
+export function finishCommand(targetPath: string, cwd: string, pm: PackageManagerName): string {
+  return [cdCommand(targetPath, cwd), installCommand(pm)].filter(Boolean).join(' && ');
+}
+
+export interface NextStepsOptions {
+  readonly targetPath: string;
+  readonly cwd: string;
+  readonly pm: PackageManagerName;
+  /** Whether the dependencies were installed. */
+  readonly installed: boolean;
+  readonly settings: ResolvedSettings;
+}
+
+/** The commands to run next, in the package manager's words, and the placeholders to replace. */
+export function nextSteps(options: NextStepsOptions): string {
+  const commands = commandsFor(options.pm);
+  const steps = [
+    cdCommand(options.targetPath, options.cwd),
+    options.installed ? undefined : installCommand(options.pm),
+    commands.exec('projen', 'build').join(' '),
+    commands.exec('cdk', 'deploy').join(' '),
+  ].filter((step): step is string => step !== undefined);
+
+  const lines = ['', bold('Next steps:'), ...steps.map((step) => `  ${cyan(step)}`)];
+  const placeholders = placeholdersIn(options.settings);
+  if (placeholders.length > 0) {
+    const specs = SETTINGS.filter((spec) => placeholders.includes(spec.key));
+    const width = Math.max(...specs.map((spec) => spec.key.length)) + 2;
+    lines.push(
+      '',
+      yellow(`Before ${commands.exec('cdk', 'deploy').join(' ')}, replace these placeholders with your own values:`),
+      ...specs.map((spec) => `  ${spec.key.padEnd(width)}${spec.question}`),
+      `Set them in .projenrc.ts, then run ${commands.exec('projen').join(' ')} to regenerate the infrastructure.`,
+    );
+  }
+  return lines.join('\n');
+}

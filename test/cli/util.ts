@@ -1,0 +1,107 @@
+import { spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { HybridServerlessSettings } from '../../src/options';
+import { SettingKey, SETTINGS, SettingSpec, withDefaults } from '../../src/settings';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const BIN = path.join(ROOT, 'bin', 'create-hybrid-serverless');
+
+/** The black-box tests run the built CLI, as users do: `npx projen compile` (or build) first. */
+export function requireBuiltCli(): void {
+  if (!fs.existsSync(path.join(ROOT, 'lib', 'cli', 'main.js'))) {
+    throw new Error('lib/cli/main.js is missing: run `npx projen compile` before these tests.');
+  }
+}
+
+/** A fresh directory to run the CLI in. */
+export function tempDir(prefix = 'chs-cli-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface CliRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout and stderr together. */
+  readonly output: string;
+}
+
+/** An environment without a package manager's user agent or CI, so runs are reproducible. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.npm_config_user_agent;
+  delete env.CI;
+  return { ...env, ...extra };
+}
+
+/** Runs the built CLI with stdin a closed pipe (not a terminal), as in CI. */
+export function runCli(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number }): CliRun {
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: options.env ?? cleanEnv(),
+    input: '',
+    encoding: 'utf-8',
+    timeout: options.timeout ?? 60_000,
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: result.stdout + result.stderr };
+}
+
+/** The same, without blocking the event loop (for the runs that install). */
+export function runCliAsync(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => { stdout += chunk; });
+    child.stderr.on('data', (chunk) => { stderr += chunk; });
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr, output: stdout + stderr }));
+  });
+}
+
+/** Every file below `dir`, relative and sorted (including dot files, excluding .git). */
+export function filesIn(dir: string, prefix = ''): string[] {
+  const files: string[] = [];
+  for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (entry.name !== '.git' && entry.name !== 'node_modules') files.push(...filesIn(dir, relative));
+    } else {
+      files.push(relative);
+    }
+  }
+  return files.sort();
+}
+
+/** A file's contents, for snapshots of what was written. */
+export function contentsOf(dir: string): Record<string, string> {
+  return Object.fromEntries(filesIn(dir).map((file) => [file, fs.readFileSync(path.join(dir, file), 'utf-8')]));
+}
+
+/** Left-over temporary directories of the CLI (`.<name>.tmp-…`, `.<name>.bak-…`). */
+export function leftovers(dir: string): string[] {
+  return fs.readdirSync(dir).filter((entry) => /\.(tmp|bak)-/.test(entry));
+}
+
+/**
+ * Flags for every setting in the registry: the given values, and the default of every other
+ * (booleans as `--no-…`, optional settings left out), so the list follows the registry.
+ */
+export function everySettingFlag(values: Partial<Record<SettingKey, string | boolean>>): string[] {
+  const defaults = withDefaults({});
+  return SETTINGS.flatMap((spec) => {
+    const value = values[spec.key] ?? defaults[spec.key];
+    if (value === undefined) return [];
+    if (spec.kind === 'boolean') return [value ? spec.flag : `--no-${spec.flag.slice(2)}`];
+    return [spec.flag, Array.isArray(value) ? value.join(',') : String(value)];
+  });
+}
+
+/** The settings asked for, given these answers (some apply only to other answers: `when`). */
+export function settingsAsked(answers: HybridServerlessSettings = {}): SettingSpec[] {
+  const settings = withDefaults(answers);
+  return SETTINGS.filter((spec) => spec.when?.(settings) ?? true);
+}
