@@ -18,8 +18,9 @@ export function tsLiteral(value: unknown): string {
   }
   if (Array.isArray(value)) return `[${value.map(tsLiteral).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).map(([key, item]) =>
-      `${/^[A-Za-z_$][\w$]*$/.test(key) ? key : tsLiteral(key)}: ${tsLiteral(item)}`);
+    // Keys quoted only when one must be, and then all of them (eslint quote-props: consistent-as-needed).
+    const quoted = Object.keys(value).some((key) => !/^[A-Za-z_$][\w$]*$/.test(key));
+    const entries = Object.entries(value).map(([key, item]) => `${quoted ? tsLiteral(key) : key}: ${tsLiteral(item)}`);
     return entries.length ? `{ ${entries.join(', ')} }` : '{}';
   }
   return JSON.stringify(value);

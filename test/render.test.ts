@@ -25,7 +25,8 @@ describe('tsLiteral', () => {
   test('writes single-quoted strings, as the generated repo\'s lint requires', () => {
     expect(tsLiteral('abc')).toBe("'abc'");
     expect(tsLiteral(['a', 'b'])).toBe("['a', 'b']");
-    expect(tsLiteral({ a: 1, 'b-c': true })).toBe("{ a: 1, 'b-c': true }");
+    expect(tsLiteral({ a: 1, b: true })).toBe('{ a: 1, b: true }');
+    expect(tsLiteral({ 'a': 1, 'b-c': true })).toBe("{ 'a': 1, 'b-c': true }");
   });
 
   test('keeps lists and objects of hostile strings intact', () => {
