@@ -66,6 +66,10 @@ export interface SettingSpec {
   readonly choices?: ReadonlyArray<{ value: string; title: string; description: string }>;
   /** One line for `--help`. */
   readonly summary: string;
+  /** What the flag's value looks like in `--help`, e.g. `<fqdn>`. @default - from `kind` */
+  readonly metavar?: string;
+  /** The settings whose values this one's check reads (the certificate's region and account). */
+  readonly dependsOn?: readonly SettingKey[];
   /** The question the CLI asks. */
   readonly question: string;
   /** A hint shown under the question. */
@@ -117,6 +121,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--domain',
     kind: 'string',
     summary: 'host name users type, e.g. myapp.internal.example.com',
+    metavar: '<fqdn>',
     question: 'Host name users will type',
     hint: 'e.g. myapp.internal.example.com, in a Route 53 zone your network resolves',
     check: fixed(checkDomain),
@@ -126,6 +131,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--hosted-zone-id',
     kind: 'string',
     summary: 'Route 53 hosted zone that holds the domain',
+    metavar: '<id>',
     question: 'Route 53 hosted zone id for that name',
     hint: 'usually a private hosted zone associated with the VPC',
     check: fixed(checkHostedZoneId),
@@ -135,6 +141,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--account',
     kind: 'string',
     summary: 'AWS account id (12 digits)',
+    metavar: '<12 digits>',
     question: 'AWS account id',
     check: fixed(checkAccount),
   },
@@ -143,6 +150,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--region',
     kind: 'string',
     summary: 'AWS region, e.g. eu-west-1',
+    metavar: '<aws region>',
     question: 'AWS region',
     check: fixed(checkRegion),
   },
@@ -151,6 +159,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--certificate-arn',
     kind: 'string',
     summary: 'ACM certificate for the domain, in the same region and account',
+    metavar: '<arn>',
+    dependsOn: ['region', 'account'],
     question: 'ACM certificate ARN for the host name',
     hint: 'must be in the same region and account',
     check: (value, settings) => checkCertificateArn(settings.region, settings.account)(value),
@@ -160,6 +170,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--vpc-id',
     kind: 'string',
     summary: 'the VPC your corporate network reaches (vpc-…)',
+    metavar: '<vpc-…>',
     question: 'VPC id (the VPC your VPN / Direct Connect reaches)',
     check: fixed(checkVpcId),
   },
@@ -168,6 +179,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--subnet-ids',
     kind: 'list',
     summary: 'private subnets, comma-separated: at least two, in different availability zones',
+    metavar: '<subnet-…,subnet-…>',
     question: 'Private subnet ids, comma-separated',
     hint: 'at least two, in different availability zones',
     check: fixed(checkSubnetIds),
@@ -177,6 +189,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--corporate-cidrs',
     kind: 'list',
     summary: 'on-premises CIDRs allowed in, comma-separated',
+    metavar: '<cidr,…>',
     question: 'On-premises CIDR ranges allowed in, comma-separated',
     hint: 'the ranges that reach AWS over VPN or Direct Connect; never 0.0.0.0/0',
     check: fixed(checkCorporateCidrs),
@@ -196,6 +209,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     optional: true,
     when: (settings) => settings.topology === Topology.APIGW_VPCE,
     summary: 'an existing execute-api VPC endpoint (vpce-…) for apigw-vpce; default: create one',
+    metavar: '<vpce-…>',
+    dependsOn: ['topology'],
     question: 'Existing execute-api VPC endpoint id (leave empty to create one)',
     hint: 'it must be in the subnets above, with private DNS off',
     check: (value, settings) => {

@@ -203,20 +203,8 @@ function takesValue(flag: Flag): boolean {
 /** What a flag's value looks like, for `--help` and "needs a value" messages. */
 export function metavar(spec: SettingSpec): string {
   if (spec.choices) return `<${spec.choices.map((c) => c.value).join('|')}>`;
-  return METAVARS[spec.key] ?? (spec.kind === 'list' ? '<a,b,…>' : '<value>');
+  return spec.metavar ?? (spec.kind === 'list' ? '<a,b,…>' : '<value>');
 }
-
-const METAVARS: Partial<Record<SettingKey, string>> = {
-  domain: '<fqdn>',
-  hostedZoneId: '<id>',
-  certificateArn: '<arn>',
-  vpcId: '<vpc-…>',
-  vpcEndpointId: '<vpce-…>',
-  subnetIds: '<subnet-…,subnet-…>',
-  corporateCidrs: '<cidr,…>',
-  account: '<12 digits>',
-  region: '<aws region>',
-};
 
 function example(flag: Flag): string {
   if (flag.kind === 'setting') return ` ${metavar(flag.spec)}`;

@@ -120,15 +120,6 @@ export function mergeSettings(
 }
 
 /**
- * Checks that read other settings: the certificate must match the region and account; an
- * existing VPC endpoint only goes with the API Gateway topology.
- */
-const DEPENDS_ON: Partial<Record<SettingKey, readonly SettingKey[]>> = {
-  certificateArn: ['region', 'account'],
-  vpcEndpointId: ['topology'],
-};
-
-/**
  * Whether a setting not given needs an answer: optional settings may stay out, and a setting
  * that does not apply to the answers so far (`when`) is not asked.
  */
@@ -160,7 +151,7 @@ export function settingsProblems(given: GivenSettings, complete: boolean): Setti
   for (const spec of SETTINGS) {
     const entry = given[spec.key];
     if (!entry) continue;
-    const deps = DEPENDS_ON[spec.key] ?? [];
+    const deps = spec.dependsOn ?? [];
     if (!complete && deps.some((dep) => !given[dep])) continue;
     // A certificate cannot match a region that is itself wrong: report the region only.
     if (deps.some((dep) => bad.has(dep))) continue;
@@ -182,7 +173,7 @@ export function answerProblem(key: SettingKey, value: unknown, known: GivenSetti
   const spec = SETTINGS.find((s) => s.key === key)!;
   const given: GivenSettings = { ...known, [key]: { value: normalize(spec, value), label: key } };
   const first = settingsProblems(given, false)
-    .find((problem) => problem.key === key || (DEPENDS_ON[problem.key] ?? []).includes(key));
+    .find((problem) => problem.key === key || (SETTINGS.find((other) => other.key === problem.key)?.dependsOn ?? []).includes(key));
   if (!first) return undefined;
   return first.key === key ? first.message : `${first.label}: ${first.message}`;
 }
