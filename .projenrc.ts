@@ -77,4 +77,13 @@ const sample = project.addTask('sample', {
 sample.spawn(project.compileTask);
 sample.exec('node scripts/sample.js');
 
+// `npx projen bench`: time to files, re-synthesis, build and Lambda bundle, side by side with
+// plain projen in one run (medians and ratios); writes .bench/results.json.
+const bench = project.addTask('bench', {
+  description: 'Benchmark the CLI and a generated repo against plain projen (medians, ratios)',
+  receiveArgs: true,
+});
+bench.spawn(project.compileTask);
+bench.exec('node scripts/bench.js');
+
 project.synth();
