@@ -1,7 +1,7 @@
 import { HybridServerlessSettings, Topology } from './options';
 import {
   Check, checkAccount, checkBoolean, checkCertificateArn, checkCorporateCidrs, checkDomain,
-  checkHostedZoneId, checkOneOf, checkRegion, checkSubnetIds, checkVpcEndpointId, checkVpcId, partitionOf,
+  checkHostedZoneId, checkOneOf, checkProjectName, checkRegion, checkSubnetIds, checkVpcEndpointId, checkVpcId, partitionOf,
 } from './validate';
 
 /** The settings with every default applied. */
@@ -253,10 +253,14 @@ export function settingProblems(settings: ResolvedSettings): SettingProblem[] {
   return problems;
 }
 
-/** Applies the defaults and validates; throws an `InvalidSettingsError` listing every problem. */
-export function resolveSettings(settings: HybridServerlessSettings, context: string): ResolvedSettings {
+/**
+ * Applies the defaults and validates; throws an `InvalidSettingsError` listing every problem.
+ * `name`, when given, is checked too: it reaches the README, the page title and the stack name.
+ */
+export function resolveSettings(settings: HybridServerlessSettings & { name?: string }, context: string): ResolvedSettings {
   const resolved = withDefaults(settings);
-  const problems = settingProblems(resolved);
+  const nameProblem = 'name' in settings ? checkProjectName(settings.name) : undefined;
+  const problems = [...(nameProblem ? [{ key: 'name', message: nameProblem }] : []), ...settingProblems(resolved)];
   if (problems.length > 0) throw new InvalidSettingsError(problems, context);
   return resolved;
 }

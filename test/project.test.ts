@@ -186,3 +186,57 @@ describe('the stack name', () => {
     expect(stackName).toMatch(/^[A-Za-z][A-Za-z0-9-]*$/);
   });
 });
+
+// Hand edits of .projenrc.ts get the same checks as the CLI: synth stops, naming the option.
+describe('bad project options', () => {
+  const HOSTILE = ['it\'s', 'a"b', '`x`', '${process.exit(1)}', 'line\nbreak', 'ünï', ' spaced ', ''];
+  const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['name with spaces', { name: 'My App' }, /name: "My App" is not a valid npm package name/],
+    ['name in capitals', { name: 'MyApp' }, /name: .*not a valid npm package name/],
+    ['topology unknown', { topology: 'alb' }, /topology: "alb" is not one of/],
+    ['frontend not a boolean', { frontend: 'yes' }, /frontend: "yes" must be true or false/],
+    ['domain with scheme', { domain: 'https://app.example.com' }, /domain: .*not a valid host name/],
+    ['domain with a wildcard', { domain: '*.example.com' }, /domain: .*not a valid host name/],
+    ['domain in capitals', { domain: 'App.Example.com' }, /domain: .*must be lowercase/],
+    ['domain with one label', { domain: 'localhost' }, /domain: .*at least two labels/],
+    ['domain with a trailing dot', { domain: 'app.example.com.' }, /domain: .*must not end with a dot/],
+    ['domain too long', { domain: `${Array(5).fill('a'.repeat(60)).join('.')}.com` }, /domain: is 308 characters long; a host name has at most 253/],
+    ['hosted zone lower case', { hostedZoneId: 'z0123456789' }, /hostedZoneId: .*not a Route 53 hosted zone id/],
+    ['hosted zone with prefix', { hostedZoneId: '/hostedzone/Z0123456789ABC' }, /hostedZoneId: give the id without the "\/hostedzone\/" prefix/],
+    ['certificate in another region', { certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012' },
+      /certificateArn: .*is in us-east-1, but the app deploys to eu-west-1/],
+    ['certificate of another account', { certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/12345678-1234-1234-1234-123456789012' },
+      /certificateArn: .*belongs to account 111122223333/],
+    ['certificate not ACM', { certificateArn: 'arn:aws:iam::123456789012:server-certificate/x' }, /certificateArn: .*not an ACM certificate ARN/],
+    ['vpc id malformed', { vpcId: 'vpc-123' }, /vpcId: "vpc-123" is not a vpc id/],
+    ['vpc id of a subnet', { vpcId: 'subnet-0123456789abcdef0' }, /vpcId: .*not a vpc id/],
+    ['one subnet', { subnetIds: ['subnet-0123456789abcdef0'] }, /subnetIds: needs at least two subnets/],
+    ['subnet twice', { subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef0'] }, /subnetIds: lists "subnet-0123456789abcdef0" twice/],
+    ['subnets as a string', { subnetIds: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210' }, /subnetIds: must be a list/],
+    ['no corporate CIDR', { corporateCidrs: [] }, /corporateCidrs: needs at least one/],
+    ['the internet', { corporateCidrs: ['0.0.0.0/0'] }, /corporateCidrs: .*whole internet/],
+    ['the IPv6 internet', { corporateCidrs: ['::/0'] }, /corporateCidrs: .*whole internet/],
+    ['CIDR with host bits', { corporateCidrs: ['10.1.2.3/8'] }, /corporateCidrs: .*host bits set; the network is "10.0.0.0\/8"/],
+    ['CIDR without prefix', { corporateCidrs: ['10.0.0.0'] }, /corporateCidrs: .*not a CIDR/],
+    ['account too short', { account: '12345' }, /account: "12345" is not an AWS account id/],
+    ['account as a number', { account: 123456789012 }, /account: 123456789012 is not an AWS account id/],
+    ['region made up', { region: 'eu-middle-1' }, /region: "eu-middle-1" is not an AWS region/],
+    ['region with a typo', { region: 'us-est-1' }, /region: .*Did you mean "us-east-1"\?/],
+    ['endpoint without API Gateway', { vpcEndpointId: 'vpce-0123456789abcdef0' }, /vpcEndpointId: applies only to the topology "apigw-vpce"/],
+    ['endpoint malformed', { topology: 'apigw-vpce', vpcEndpointId: 'vpce-xyz' }, /vpcEndpointId: "vpce-xyz" is not a vpce id/],
+    ['production not a boolean', { production: 'true' }, /production: "true" must be true or false/],
+    ...HOSTILE.map((value): [string, Record<string, unknown>, RegExp] => [`domain ${JSON.stringify(value)}`, { domain: value }, /domain: /]),
+    ...HOSTILE.map((value): [string, Record<string, unknown>, RegExp] => [`name ${JSON.stringify(value)}`, { name: value }, /name: /]),
+    ...HOSTILE.map((value): [string, Record<string, unknown>, RegExp] => [`hostedZoneId ${JSON.stringify(value)}`, { hostedZoneId: value }, /hostedZoneId: /]),
+    ...HOSTILE.map((value): [string, Record<string, unknown>, RegExp] => [`subnet ${JSON.stringify(value)}`,
+      { subnetIds: ['subnet-0123456789abcdef0', value] }, /subnetIds: /]),
+  ];
+
+  test.each(cases)('%s is refused', (_title, options, message) => {
+    const outdir = freshDir();
+    expect(() => newProject(options as any, outdir)).toThrow(message);
+    expect(() => newProject(options as any, outdir)).toThrow(/^Invalid HybridServerlessApp options in \.projenrc\.ts:/);
+    // Nothing was written.
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+});
