@@ -22,7 +22,7 @@ const project = new cdk.JsiiProject({
   depsUpgrade: false,
   docgen: false,
 
-  peerDeps: ['projen@^0.103.25', 'constructs@^10.4.2'],
+  peerDeps: ['projen@^0.103.25', 'constructs@^10.5.0'],
   // jsii only allows non-jsii runtime dependencies when they are bundled.
   bundledDeps: ['prompts@^2.4.2', 'handlebars@^4.7.8'],
   devDeps: ['@types/prompts@^2.4.9', '@mrgrain/jsii-struct-builder@^0.7.64'],
