@@ -52,7 +52,8 @@ export function settingQuestion(spec: SettingSpec, known: GivenSettings): Prompt
     };
   }
   if (spec.kind === 'boolean') {
-    return { type: 'toggle', name: 'value', message, initial: Boolean(initial), active: 'yes', inactive: 'no' };
+    // `confirm`, not `toggle`: a yes/no question should take y and n (a toggle only takes space and arrows).
+    return { type: 'confirm', name: 'value', message, initial: Boolean(initial) };
   }
   return {
     type: 'text',
@@ -95,7 +96,7 @@ export async function askMissing(options: {
       // prompts gives `undefined` when a question was dismissed without Ctrl-C: treat it as one.
       if (answer === undefined) throw new CancelledError();
       if (isLeftOut(spec, answer)) break;
-      // A select or toggle cannot validate inline; one that conflicts with a flag (topology
+      // A select or confirm cannot validate inline; one that conflicts with a flag (topology
       // alb-lambda with --vpc-endpoint-id) is explained and asked again. Text answers were
       // validated by the prompt, and are all checked again once everything is answered.
       const problem = spec.kind === 'choice' || spec.kind === 'boolean' ? answerProblem(spec.key, answer, settings) : undefined;

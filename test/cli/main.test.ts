@@ -72,7 +72,7 @@ describe('interactive flow', () => {
       expect.objectContaining({ value: 'apigw-vpce', description: expect.stringContaining('throttling, request validation') }),
       expect.objectContaining({ value: 'alb-lambda', description: expect.stringContaining('simpler, cheaper, one hop shorter') }),
     ]);
-    expect(frontend.type).toBe('toggle');
+    expect(frontend.type).toBe('confirm');
     // The certificate's default follows the region and account answered before it.
     const certificate = questions.find((q) => String(q.message).startsWith('ACM certificate'))!;
     expect(certificate.initial).toBe('arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000');

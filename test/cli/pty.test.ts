@@ -86,7 +86,7 @@ describe('in a terminal', () => {
     expect(fs.readdirSync(parent)).toEqual([]);
   });
 
-  test('Enter at every question takes the defaults; a bad answer is asked again', async () => {
+  test('Enter takes the defaults, "y" answers yes, a bad answer is asked again', async () => {
     terminal = new Terminal(['--no-install', '--no-git'], parent);
     await terminal.waitFor('Project directory');
     terminal.press('\r');
@@ -97,6 +97,8 @@ describe('in a terminal', () => {
         terminal.press('eu-wst-1\r');
         await terminal.waitFor('Did you mean "eu-west-1"?');
         terminal.press('\u007f'.repeat(8) + 'us-east-2\r');
+      } else if (spec.key === 'frontend') {
+        terminal.press('y');
       } else {
         terminal.press('\r');
       }
@@ -107,6 +109,7 @@ describe('in a terminal', () => {
     expect(leftovers(parent)).toEqual([]);
     const projenrc = fs.readFileSync(path.join(parent, 'hybrid-serverless-app', '.projenrc.ts'), 'utf-8');
     expect(projenrc).toContain('Topology.ALB_LAMBDA');
+    expect(projenrc).toContain('frontend: true,');
     expect(projenrc).toContain('region: \'us-east-2\'');
     // The certificate's default followed the region typed before it.
     expect(projenrc).toContain('arn:aws:acm:us-east-2:123456789012:certificate/00000000-0000-0000-0000-000000000000');
