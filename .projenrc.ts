@@ -69,6 +69,9 @@ new ProjenStruct(project, {
     },
   });
 
+// Every compile also precompiles the templates into lib/templates.js (see the script).
+project.compileTask.exec('node scripts/precompile-templates.js');
+
 // `npx projen sample`: generate ./sample-app with the CLI from the packed tarball, install it
 // from the registry and build it, exactly as a team would after `npx create-hybrid-serverless`.
 const sample = project.addTask('sample', {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as Handlebars from 'handlebars';
+import type * as Handlebars from 'handlebars';
 import { Component, FileBase, IResolver, Project } from 'projen';
 
 /** Where the handlebars templates live: `templates/` beside `lib/` (or `src/` under ts-jest). */
@@ -28,20 +28,57 @@ export function tsLiteral(value: unknown): string {
 
 // Templates only lay text out. Values reach generated code through `{{json value}}`, never
 // spliced raw; `noEscape` because HTML escaping would corrupt code.
-const handlebars = Handlebars.create();
-handlebars.registerHelper('json', (value: unknown) => tsLiteral(value));
+const COMPILE_OPTIONS = { noEscape: true, strict: true };
 
+/** Precompiled templates: lib/templates.js, built by `npx projen compile`; absent under ts-jest. */
+type Precompiled = Record<string, Parameters<typeof Handlebars.template>[0]>;
+let precompiled: Precompiled | null | undefined;
+
+function loadPrecompiled(): Precompiled | null {
+  if (precompiled === undefined) {
+    const file = path.join(__dirname, 'templates.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    precompiled = fs.existsSync(file) ? require(file) as Precompiled : null;
+  }
+  return precompiled;
+}
+
+/** A handlebars environment with our helpers: the small runtime, or the full compiler. */
+export function environment(full: boolean): typeof Handlebars {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const env: typeof Handlebars = (full ? require('handlebars') : require('handlebars/runtime')).create();
+  env.registerHelper('json', (value: unknown) => tsLiteral(value));
+  return env;
+}
+
+let runtime: typeof Handlebars | undefined;
+let compiler: typeof Handlebars | undefined;
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
-/** Renders `templates/<template>.hbs` with the given context. */
-export function render(template: string, context: object): string {
-  let delegate = compiled.get(template);
+/**
+ * The template `templates/<template>.hbs`: precompiled when the package is built, compiled
+ * on first use otherwise (`fromSource` forces that, for the test that compares the two).
+ */
+export function templateFor(name: string, fromSource = false): Handlebars.TemplateDelegate {
+  const key = `${fromSource ? 'source' : 'auto'}:${name}`;
+  let delegate = compiled.get(key);
   if (!delegate) {
-    const source = fs.readFileSync(path.join(TEMPLATES_DIR, `${template}.hbs`), 'utf-8');
-    delegate = handlebars.compile(source, { noEscape: true, strict: true });
-    compiled.set(template, delegate);
+    const spec = fromSource ? undefined : loadPrecompiled()?.[name];
+    if (spec) {
+      runtime ??= environment(false);
+      delegate = runtime.template(spec);
+    } else {
+      compiler ??= environment(true);
+      delegate = compiler.compile(fs.readFileSync(path.join(TEMPLATES_DIR, `${name}.hbs`), 'utf-8'), COMPILE_OPTIONS);
+    }
+    compiled.set(key, delegate);
   }
-  return delegate(context);
+  return delegate;
+}
+
+/** Renders `templates/<template>.hbs` with the given context. */
+export function render(name: string, context: object): string {
+  return templateFor(name)(context);
 }
 
 /** The comment syntax of a generated file, by extension. */

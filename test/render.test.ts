@@ -1,8 +1,13 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { Topology } from '../src';
+import { templateContext } from '../src/context';
 import { renderProjenrc } from '../src/projenrc';
-import { tsLiteral } from '../src/render';
+import { environment, templateFor, tsLiteral } from '../src/render';
+import { withDefaults } from '../src/settings';
 
 const HOSTILE = [
   'plain', "it's", 'say "hi"', 'back\\slash', '`${process.exit(1)}`', 'line\nbreak', 'tab\there',
@@ -49,14 +54,7 @@ describe('renderProjenrc', () => {
 
 describe('templates', () => {
   test('every template is used by the project type', () => {
-    const root = path.join(__dirname, '..', 'templates');
-    const templates: string[] = [];
-    const walk = (dir: string) => fs.readdirSync(dir, { withFileTypes: true }).forEach((entry) => {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else templates.push(path.relative(root, full).replace(/\.hbs$/, ''));
-    });
-    walk(root);
+    const templates = templateNames();
     const sources = fs.readdirSync(path.join(__dirname, '..', 'src', 'components'))
       .map((file) => fs.readFileSync(path.join(__dirname, '..', 'src', 'components', file), 'utf-8')).join('\n')
       + fs.readFileSync(path.join(__dirname, '..', 'src', 'projenrc.ts'), 'utf-8')
@@ -67,3 +65,39 @@ describe('templates', () => {
     }
   });
 });
+
+describe('precompiled templates', () => {
+  // The package ships templates precompiled (scripts/precompile-templates.js); they must
+  // render exactly what the .hbs sources render.
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chs-precompiled-')), 'templates.js');
+  execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'precompile-templates.js'), file]);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const specs = require(file) as Record<string, any>;
+  const runtime = environment(false);
+
+  test('cover every template', () => {
+    expect(Object.keys(specs).sort()).toEqual(templateNames().sort());
+  });
+
+  test.each([
+    [Topology.ALB_LAMBDA, false], [Topology.ALB_LAMBDA, true], [Topology.APIGW_VPCE, false], [Topology.APIGW_VPCE, true],
+  ])('render as their sources do (%s, frontend %s)', (topology, frontend) => {
+    const context = templateContext('my-app', withDefaults({ topology, frontend, corporateCidrs: ['10.0.0.0/8', 'fd00::/8'] }));
+    for (const name of templateNames()) {
+      const ctx = name === '.projenrc.ts' ? { entries: [{ key: 'name', literal: "'my-app'" }], usesPackageManager: true } : context;
+      expect({ name, text: runtime.template(specs[name])(ctx) }).toEqual({ name, text: templateFor(name, true)(ctx) });
+    }
+  });
+});
+
+function templateNames(): string[] {
+  const root = path.join(__dirname, '..', 'templates');
+  const names: string[] = [];
+  const walk = (dir: string) => fs.readdirSync(dir, { withFileTypes: true }).forEach((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) walk(full);
+    else names.push(path.relative(root, full).split(path.sep).join('/').replace(/\.hbs$/, ''));
+  });
+  walk(root);
+  return names;
+}
