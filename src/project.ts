@@ -52,7 +52,6 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
       ...options,
       packageManager: options.packageManager ?? javascript.NodePackageManager.NPM,
       deps: ['cdk-nag@^3.0.2', ...(options.deps ?? [])],
-      devDeps: ['@types/aws-lambda@^8.10.150', ...(options.devDeps ?? [])],
       context: {
         // Server access logs are delivered through the bucket policy, not ACLs (cfn-lint W3045).
         '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
