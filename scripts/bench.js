@@ -1,0 +1,456 @@
+#!/usr/bin/env node
+// `npx projen bench`: how this package compares with plain projen, measured in one run.
+//
+//   1. time to files   our CLI (--yes --no-install --no-git) vs `projen new awscdk-app-ts --no-post --no-git`
+//   2. re-synthesis    `npx projen` in a generated repo vs in a plain awscdk-app-ts repo
+//   3. build           `npx projen build` in the same two repos
+//   4. Lambda bundle   size of the sample handler's bundle (plain and minified) and its load time
+//
+// The machine is shared and noisy: every figure is a median of several runs, the two sides
+// alternate (ours, peer, ours, …) so that load from elsewhere hits both alike, and the verdicts
+// use ratios. Setup (pack, install from the registry) needs the network; the timed runs do not
+// (they run with npm offline and, where `unshare -n` works, with no network at all).
+// Prints a markdown table and writes the same figures to .bench/results.json.
+//
+//   node scripts/bench.js [--quick] [--keep]
+//     --quick  one run of each (checks that the script works; the figures mean little)
+//     --keep   keep the temporary directories and print where they are
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const zlib = require('node:zlib');
+
+const ROOT = path.join(__dirname, '..');
+// The CLI's entry file, as the package declares it (`bin` in package.json).
+const CLI = path.join(ROOT, require(path.join(ROOT, 'package.json')).bin['create-hybrid-serverless']);
+const PROJEN = path.join(ROOT, 'node_modules', '.bin', 'projen');
+const RESULTS = path.join(ROOT, '.bench', 'results.json');
+
+const flags = new Set(process.argv.slice(2));
+const QUICK = flags.has('--quick');
+const RUNS = QUICK
+  ? { files: 1, resynth: 1, build: 1, load: 3 }
+  : { files: 7, resynth: 5, build: 3, load: 15 };
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/** The median of a list of numbers (the mean of the middle two for an even count). */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function log(text) {
+  process.stderr.write(`${text}\n`);
+}
+
+/**
+ * The environment of every child: no CI (CI=true makes projen install with `npm ci`), no npm_*
+ * variables inherited from whatever started this script (they would leak e.g. the user agent),
+ * no bin directory of this package on PATH (each repo must run its own projen), npm quiet.
+ */
+function baseEnv() {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key === 'CI' || /^npm_/i.test(key)) continue;
+    env[key] = value;
+  }
+  env.PATH = (process.env.PATH ?? '').split(path.delimiter)
+    .filter((dir) => !path.resolve(dir).startsWith(path.join(ROOT, 'node_modules')))
+    .join(path.delimiter);
+  return {
+    ...env,
+    npm_config_yes: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+    CDK_DISABLE_CLI_TELEMETRY: 'true',
+  };
+}
+
+/** The environment of the timed runs: as above, and npm must not reach the registry. */
+function offlineEnv() {
+  return { ...baseEnv(), npm_config_offline: 'true' };
+}
+
+/**
+ * A command prefix that runs its command without any network (`unshare -n`, or `unshare -rn`
+ * when not root), or [] where neither works (then only npm is kept offline, by offlineEnv).
+ */
+function findNoNetworkPrefix() {
+  for (const prefix of [['unshare', '-n'], ['unshare', '-rn']]) {
+    const probe = spawnSync(prefix[0], [...prefix.slice(1), 'true'], { stdio: 'ignore' });
+    if (probe.status === 0) return prefix;
+  }
+  return [];
+}
+
+class Interrupted extends Error {}
+
+/** Runs a command to completion, output captured; throws with the output's tail if it fails. */
+function run(command, args, { cwd, env = baseEnv(), prefix = [] } = {}) {
+  const [file, ...rest] = [...prefix, command, ...args];
+  const result = spawnSync(file, rest, {
+    cwd, env, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.signal === 'SIGINT') throw new Interrupted();
+  if (result.error || result.status !== 0) {
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.split('\n').slice(-40).join('\n');
+    throw new Error(`"${command} ${args.join(' ')}" in ${cwd} failed (${result.error?.message ?? `exit ${result.status}`}):\n${output}`);
+  }
+  return result;
+}
+
+/** Like run(), but in the background: resolves when the command succeeds (setup only). */
+function runInBackground(command, args, { cwd, env = baseEnv() } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => { output = `${output}${chunk}`.slice(-20_000); });
+    child.stderr.on('data', (chunk) => { output = `${output}${chunk}`.slice(-20_000); });
+    child.on('error', reject);
+    child.on('close', (status, signal) => {
+      if (status === 0) resolve();
+      else if (signal === 'SIGINT') reject(new Interrupted());
+      else reject(new Error(`"${command} ${args.join(' ')}" in ${cwd} failed (exit ${status}):\n${output.split('\n').slice(-40).join('\n')}`));
+    });
+  });
+}
+
+/** Runs a command and returns its wall-clock time in milliseconds. */
+function timed(command, args, options) {
+  const start = process.hrtime.bigint();
+  run(command, args, options);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/**
+ * `runs` alternating rounds of ours() then peer(), each returning milliseconds.
+ * Returns both sides' samples.
+ */
+function alternate(runs, label, ours, peer) {
+  const samples = { ours: [], peer: [] };
+  for (let i = 0; i < runs; i++) {
+    samples.ours.push(ours());
+    samples.peer.push(peer());
+    log(`  ${label} ${i + 1}/${runs}: ours ${fmtMs(samples.ours[i])}, peer ${fmtMs(samples.peer[i])}`);
+  }
+  return samples;
+}
+
+/** Every file under a directory, recursively, except node_modules and .git. */
+function countFiles(dir) {
+  let count = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === '.git') continue;
+    count += entry.isDirectory() ? countFiles(path.join(dir, entry.name)) : 1;
+  }
+  return count;
+}
+
+/** When npm last changed node_modules: a later value after a timed run means it reinstalled. */
+function installStamp(repo) {
+  return fs.statSync(path.join(repo, 'node_modules', '.package-lock.json')).mtimeMs;
+}
+
+function fmtMs(ms) {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+function fmtKB(bytes) {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setup (not timed)
+
+/** lib/ is what the CLI runs and what `npm pack` ships: compile it if it is missing. */
+function ensureCompiled() {
+  if (fs.existsSync(path.join(ROOT, 'lib', 'cli', 'main.js'))) return;
+  for (let attempt = 1; ; attempt++) {
+    log('lib/ is missing: compiling with jsii…');
+    try {
+      run('npx', ['jsii', '--silence-warnings=reserved-word'], { cwd: ROOT });
+      return;
+    } catch (error) {
+      // Someone may be halfway through editing a source file: give them a minute.
+      if (attempt === 3) throw error;
+      log(`  jsii failed (attempt ${attempt}); retrying in a minute`);
+      spawnSync('sleep', ['60']);
+    }
+  }
+}
+
+function machine(noNetwork) {
+  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf-8') : '';
+  const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
+  const git = (args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf-8' }).stdout?.trim() ?? '';
+  return {
+    cpu: model.trim(),
+    cores: os.availableParallelism?.() ?? os.cpus().length,
+    memoryGB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    npm: run('npm', ['--version'], { cwd: ROOT }).stdout.trim(),
+    projen: require(path.join(ROOT, 'node_modules', 'projen', 'package.json')).version,
+    os: `${os.type()} ${os.release()}`,
+    date: new Date().toISOString(),
+    commit: `${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain']) ? ' (with uncommitted changes)' : ''}`,
+    timedRunsNetwork: noNetwork.length ? `none (${noNetwork.join(' ')})` : 'available (npm offline only)',
+  };
+}
+
+/** `npm pack` of this package: what the generated repo installs this package from. */
+function pack(tmp) {
+  const dir = fs.mkdtempSync(path.join(tmp, 'pack-'));
+  run('npm', ['pack', '--pack-destination', dir], { cwd: ROOT });
+  return path.join(dir, fs.readdirSync(dir).find((file) => file.endsWith('.tgz')));
+}
+
+/** Our CLI writing a repo into `dir` (an empty directory): files only, as a team's first step. */
+function createOurs(dir, extraArgs = []) {
+  return timed('node', [CLI, path.basename(dir), '--yes', '--no-install', '--no-git', ...extraArgs],
+    { cwd: path.dirname(dir), env: offlineEnv() });
+}
+
+/** projen's own awscdk-app-ts writing a repo into `dir` (an empty directory). */
+function createPeer(dir) {
+  return timed(PROJEN, ['new', 'awscdk-app-ts', '--no-post', '--no-git'], { cwd: dir, env: offlineEnv() });
+}
+
+/**
+ * Both repos for phases 2 to 4, installed from the registry, then one `npx projen` each
+ * (which pins the resolved versions in package.json and reinstalls once): after this nothing
+ * is left to install.
+ */
+async function setUpRepos(tmp) {
+  log('Setup: npm pack, generate both repos, npm install, first npx projen (not timed)');
+  const tarball = pack(tmp);
+  const ours = path.join(fs.mkdtempSync(path.join(tmp, 'ours-')), 'hybrid-app');
+  const peer = path.join(fs.mkdtempSync(path.join(tmp, 'peer-')), 'cdk-app');
+  fs.mkdirSync(ours);
+  fs.mkdirSync(peer);
+  createOurs(ours, ['--package-spec', `file:${tarball}`]);
+  createPeer(peer);
+  // The two repos are independent and mostly wait for the registry: side by side.
+  log(`  npm install && npx projen in ${ours} and ${peer}`);
+  await Promise.all([ours, peer].map(async (repo) => {
+    await runInBackground('npm', ['install'], { cwd: repo });
+    await runInBackground('npx', ['projen'], { cwd: repo });
+  }));
+  return { ours, peer };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phases (timed)
+
+/** 1. Time to files: from command to a complete repo on disk, nothing installed. */
+function benchTimeToFiles(tmp) {
+  log(`1. Time to files (${RUNS.files} alternating runs each)`);
+  const fresh = (name) => {
+    const dir = path.join(fs.mkdtempSync(path.join(tmp, 'files-')), name);
+    fs.mkdirSync(dir);
+    return dir;
+  };
+  const files = {};
+  const samples = alternate(RUNS.files, 'time to files',
+    () => {
+      const dir = fresh('hybrid-app');
+      const ms = createOurs(dir);
+      files.ours = countFiles(dir);
+      return ms;
+    },
+    () => {
+      const dir = fresh('cdk-app');
+      const ms = createPeer(dir);
+      files.peer = countFiles(dir);
+      return ms;
+    });
+  return { samples, files };
+}
+
+/**
+ * `npx projen <args>` in both repos, alternating. Each timed run is checked for a reinstall
+ * (node_modules/.package-lock.json rewritten): both sides must do comparable work.
+ */
+function benchProjen(repos, args, runs, label, noNetwork) {
+  const reinstalls = { ours: 0, peer: 0 };
+  const once = (side) => () => {
+    const before = installStamp(repos[side]);
+    const ms = timed('npx', ['projen', ...args], { cwd: repos[side], env: offlineEnv(), prefix: noNetwork });
+    if (installStamp(repos[side]) !== before) reinstalls[side]++;
+    return ms;
+  };
+  const samples = alternate(runs, label, once('ours'), once('peer'));
+  return { samples, reinstalls };
+}
+
+/** 2. Re-synthesis: `npx projen` with nothing to install, as after editing .projenrc.ts. */
+function benchResynth(repos, noNetwork) {
+  log(`2. Re-synthesis (${RUNS.resynth} alternating runs each)`);
+  return benchProjen(repos, [], RUNS.resynth, 'npx projen', noNetwork);
+}
+
+/** 3. Build: `npx projen build` (synth, compile, cdk synth, tests, lint), as CI runs it. */
+function benchBuild(repos, noNetwork) {
+  log(`3. Build (${RUNS.build} alternating runs each)`);
+  return benchProjen(repos, ['build'], RUNS.build, 'npx projen build', noNetwork);
+}
+
+/**
+ * The esbuild command projen runs for the sample handler (`bundle:api/api.lambda` in
+ * .projen/tasks.json), writing to `outfile` instead, plus `extraArgs`.
+ */
+function esbuildArgs(repo, outfile, extraArgs) {
+  const task = JSON.parse(fs.readFileSync(path.join(repo, '.projen', 'tasks.json'), 'utf-8')).tasks['bundle:api/api.lambda'];
+  const step = task.steps.find((s) => s.execArgs || s.exec);
+  const argv = step.execArgs ?? step.exec.match(/(?:[^\s"]+|"[^"]*")+/g).map((arg) => arg.replace(/"/g, ''));
+  if (path.basename(argv[0]) !== 'esbuild') throw new Error(`unexpected bundle step: ${argv.join(' ')}`);
+  return [...argv.slice(1).filter((arg) => !arg.startsWith('--outfile=')), `--outfile=${outfile}`, ...extraArgs];
+}
+
+/** Median milliseconds a fresh Node process takes to require `file` (a cold-start proxy). */
+function loadTime(file, runs, noNetwork) {
+  const script = 'const t=process.hrtime.bigint(); require(process.argv[1]); ' +
+    'console.log(Number(process.hrtime.bigint()-t)/1e6)';
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const out = run('node', ['-e', script, file], { cwd: path.dirname(file), env: offlineEnv(), prefix: noNetwork }).stdout;
+    samples.push(Number(out.trim().split('\n').pop()));
+  }
+  return samples;
+}
+
+/** 4. The sample handler's bundle: plain (as projen writes it), minified, gzipped; load time. */
+function benchBundle(repo, tmp, noNetwork) {
+  log(`4. Lambda bundle (load time: ${RUNS.load} runs each)`);
+  run('npx', ['projen', 'bundle'], { cwd: repo, env: offlineEnv(), prefix: noNetwork });
+  const plain = path.join(repo, 'assets', 'api', 'api.lambda', 'index.js');
+  const minified = path.join(fs.mkdtempSync(path.join(tmp, 'min-')), 'index.js');
+  run(path.join(repo, 'node_modules', '.bin', 'esbuild'), esbuildArgs(repo, minified, ['--minify']),
+    { cwd: repo, env: offlineEnv(), prefix: noNetwork });
+  return {
+    plainBytes: fs.statSync(plain).size,
+    minifiedBytes: fs.statSync(minified).size,
+    minifiedGzipBytes: zlib.gzipSync(fs.readFileSync(minified)).length,
+    loadSamples: { plain: loadTime(plain, RUNS.load, noNetwork), minified: loadTime(minified, RUNS.load, noNetwork) },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+/** One row: medians, ratio ours/peer, and whether the target is met. */
+function timeRow(id, metric, samples, maxRatio, extra = {}) {
+  const ours = median(samples.ours);
+  const peer = median(samples.peer);
+  const ratio = ours / peer;
+  return {
+    id, metric, unit: 'ms', ours, peer, ratio,
+    target: `≤ ${maxRatio.toFixed(1)}×`, met: ratio <= maxRatio, samples, ...extra,
+  };
+}
+
+function rows(results) {
+  const { files, resynth, build, bundle } = results;
+  return [
+    timeRow('timeToFiles', 'Time to files (CLI vs `projen new awscdk-app-ts`)', files.samples, 0.7),
+    {
+      id: 'filesWritten', metric: 'Files written', unit: 'files', ours: files.files.ours, peer: files.files.peer,
+      ratio: files.files.ours / files.files.peer, target: 'richer', met: files.files.ours > files.files.peer,
+    },
+    timeRow('resynth', 'Re-synthesis (`npx projen`)', resynth.samples, 1.0, { reinstalls: resynth.reinstalls }),
+    timeRow('build', 'Build (`npx projen build`)', build.samples, 1.2, { reinstalls: build.reinstalls }),
+    {
+      id: 'bundleSize', metric: 'Lambda bundle (as `projen bundle` writes it)', unit: 'bytes',
+      ours: bundle.plainBytes, peer: null, ratio: null, target: '', met: null,
+    },
+    {
+      id: 'bundleMinified', metric: 'Lambda bundle, minified', unit: 'bytes', ours: bundle.minifiedBytes,
+      peer: null, ratio: null, target: '< 30 KB', met: bundle.minifiedBytes < 30 * 1024,
+      gzipBytes: bundle.minifiedGzipBytes,
+    },
+    {
+      id: 'loadTime', metric: 'Lambda bundle load time (fresh `node`, require)', unit: 'ms',
+      ours: median(bundle.loadSamples.plain), peer: null, ratio: null, target: 'report', met: null,
+      minifiedMs: median(bundle.loadSamples.minified), samples: bundle.loadSamples,
+    },
+  ];
+}
+
+function cell(row, value) {
+  if (value === null || value === undefined) return '–';
+  if (row.unit === 'ms') return fmtMs(value);
+  if (row.unit === 'bytes') return fmtKB(value);
+  return String(value);
+}
+
+function table(rowList, info, seconds) {
+  const lines = [
+    `Machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGB} GB; Node ${info.node}, npm ${info.npm}, ` +
+      `projen ${info.projen}; ${info.date.slice(0, 10)}; commit ${info.commit}`,
+    `Medians of alternating runs (ours, peer, ours, …): time to files ×${RUNS.files}, re-synthesis ×${RUNS.resynth}, ` +
+      `build ×${RUNS.build}, load ×${RUNS.load}. Peer: projen's plain \`awscdk-app-ts\`. ` +
+      `Timed runs' network: ${info.timedRunsNetwork}. Whole run: ${Math.round(seconds)} s.`,
+    '',
+    '| metric | ours | peer | ratio | target | met? |',
+    '|---|---:|---:|---:|---|---|',
+  ];
+  for (const row of rowList) {
+    let ours = cell(row, row.ours);
+    if (row.id === 'bundleMinified') ours += ` (${fmtKB(row.gzipBytes)} gzipped)`;
+    if (row.id === 'loadTime') ours += ` (minified: ${fmtMs(row.minifiedMs)})`;
+    const ratio = row.ratio === null ? '–' : `${row.ratio.toFixed(2)}×`;
+    const met = row.met === null ? '–' : row.met ? 'yes' : '**no**';
+    lines.push(`| ${row.metric} | ${ours} | ${cell(row, row.peer)} | ${ratio} | ${row.target || '–'} | ${met} |`);
+  }
+  // Both sides must do comparable work: say whether npm reinstalled during a timed run.
+  const reinstalled = rowList.filter((r) => r.reinstalls && (r.reinstalls.ours || r.reinstalls.peer))
+    .map((r) => `${r.metric}: ours ${r.reinstalls.ours}×, peer ${r.reinstalls.peer}×`);
+  lines.push('', `npm reinstalls during timed runs: ${reinstalled.length ? reinstalled.join('; ') : 'none'}.`);
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const started = process.hrtime.bigint();
+  ensureCompiled();
+  const noNetwork = findNoNetworkPrefix();
+  const info = machine(noNetwork);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chs-bench-'));
+  try {
+    const files = benchTimeToFiles(tmp);
+    const repos = await setUpRepos(tmp);
+    const resynth = benchResynth(repos, noNetwork);
+    const build = benchBuild(repos, noNetwork);
+    const bundle = benchBundle(repos.ours, tmp, noNetwork);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const rowList = rows({ files, resynth, build, bundle });
+    const text = table(rowList, info, seconds);
+    fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+    fs.writeFileSync(RESULTS, `${JSON.stringify({ machine: info, runs: RUNS, seconds, quick: QUICK, metrics: rowList }, null, 2)}\n`);
+    console.log(text);
+    log(`\nWrote ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
+  } finally {
+    if (flags.has('--keep')) log(`Kept ${tmp}`);
+    else fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// A missed target is a finding, not a failure: the exit code says only whether the bench ran.
+// Ctrl-C reaches the running child too; the bench then stops and still removes its directories.
+process.on('SIGINT', () => undefined);
+main().catch((error) => {
+  if (error instanceof Interrupted) {
+    log('Interrupted.');
+    process.exitCode = 130;
+  } else {
+    console.error(error);
+    process.exitCode = 1;
+  }
+});
