@@ -1,7 +1,7 @@
 import { HybridServerlessSettings, Topology } from './options';
 import {
   Check, checkAccount, checkBoolean, checkCertificateArn, checkCorporateCidrs, checkDomain,
-  checkHostedZoneId, checkOneOf, checkProjectName, checkRegion, checkSubnetIds, checkVpcEndpointId, checkVpcId, partitionOf,
+  checkHostedZoneId, checkOneOf, checkProjectNameAllowingCapitals, checkRegion, checkSubnetIds, checkVpcEndpointId, checkVpcId, partitionOf,
 } from './validate';
 
 /** The settings with every default applied. */
@@ -259,7 +259,7 @@ export function settingProblems(settings: ResolvedSettings): SettingProblem[] {
  */
 export function resolveSettings(settings: HybridServerlessSettings & { name?: string }, context: string): ResolvedSettings {
   const resolved = withDefaults(settings);
-  const nameProblem = 'name' in settings ? checkProjectName(settings.name) : undefined;
+  const nameProblem = 'name' in settings ? checkProjectNameAllowingCapitals(settings.name) : undefined;
   const problems = [...(nameProblem ? [{ key: 'name', message: nameProblem }] : []), ...settingProblems(resolved)];
   if (problems.length > 0) throw new InvalidSettingsError(problems, context);
   return resolved;

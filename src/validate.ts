@@ -92,6 +92,18 @@ export const checkProjectName: Check<unknown> = (value) => {
   return undefined;
 };
 
+const NPM_LEGACY_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-zA-Z0-9][a-zA-Z0-9._~-]*$/;
+
+/**
+ * The project type's name check: npm's rules for existing packages, which allow capitals.
+ * `projen new` names a project after its directory (`MyApp`), and an app is never published.
+ * Quotes, spaces, `<`, `$` and the like are refused: the name reaches the README and HTML.
+ */
+export const checkProjectNameAllowingCapitals: Check<unknown> = (value) => {
+  if (typeof value === 'string' && value.length <= 214 && NPM_LEGACY_NAME.test(value)) return undefined;
+  return checkProjectName(value);
+};
+
 /** Turns a directory name into a valid npm package name (as create-vite does). */
 export function toValidProjectName(name: string): string {
   return name

@@ -187,12 +187,16 @@ describe('the stack name', () => {
   });
 });
 
+test('accepts a name in capitals, as `projen new` takes it from the directory', () => {
+  expect(synth(newProject({ name: 'MyApp' }))['package.json'].name).toBe('MyApp');
+});
+
 // Hand edits of .projenrc.ts get the same checks as the CLI: synth stops, naming the option.
 describe('bad project options', () => {
   const HOSTILE = ['it\'s', 'a"b', '`x`', '${process.exit(1)}', 'line\nbreak', 'ünï', ' spaced ', ''];
   const cases: Array<[string, Record<string, unknown>, RegExp]> = [
     ['name with spaces', { name: 'My App' }, /name: "My App" is not a valid npm package name/],
-    ['name in capitals', { name: 'MyApp' }, /name: .*not a valid npm package name/],
+    ['name with a slash', { name: 'my/app' }, /name: .*not a valid npm package name/],
     ['topology unknown', { topology: 'alb' }, /topology: "alb" is not one of/],
     ['frontend not a boolean', { frontend: 'yes' }, /frontend: "yes" must be true or false/],
     ['domain with scheme', { domain: 'https://app.example.com' }, /domain: .*not a valid host name/],
