@@ -1,15 +1,17 @@
-import { awscdk, javascript } from 'projen';
-import { readmeContents } from './components/docs';
+import { awscdk, javascript, SampleReadme } from 'projen';
+import { Docs } from './components/docs';
 import { Frontend } from './components/frontend';
 import { ApiHandlers } from './components/handlers';
 import { Infrastructure } from './components/infrastructure';
+import { ProjenrcImports } from './components/projenrc-imports';
 import { AppTests } from './components/tests';
 import { templateContext } from './context';
+import { featureFlags } from './feature-flags';
 import { HybridServerlessAppOptions, Topology } from './options';
 import { ResolvedSettings, resolveSettings } from './settings';
+import { FollowInstalledVersion, PACKAGE_NAME } from './upgrade';
 
-/** The npm name of this package, as generated repos depend on it. */
-export const PACKAGE_NAME = 'create-hybrid-serverless';
+export { PACKAGE_NAME } from './upgrade';
 
 /** The AWS CDK version generated repos start on. */
 export const DEFAULT_CDK_VERSION = '2.276.0';
@@ -37,7 +39,7 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
   constructor(options: HybridServerlessAppOptions) {
     // Hand edits of .projenrc.ts get the same checks as the CLI's answers.
     const settings: ResolvedSettings = resolveSettings(options, 'Invalid HybridServerlessApp options in .projenrc.ts');
-    const context = templateContext(options.name, settings);
+    const context = templateContext(options.name, settings, options.switchedOffChecks);
 
     super({
       cdkVersion: DEFAULT_CDK_VERSION,
@@ -53,12 +55,30 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
       packageManager: options.packageManager ?? javascript.NodePackageManager.NPM,
       deps: ['cdk-nag@^3.0.2', ...(options.deps ?? [])],
       context: {
+        // The flags `cdk init` writes for the CDK version in use, so `cdk synth` warns of none.
+        ...featureFlags(options.outdir ?? process.cwd()),
         // Server access logs are delivered through the bucket policy, not ACLs (cfn-lint W3045).
         '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
         ...options.context,
       },
-      readme: options.readme ?? { contents: readmeContents(context) },
     });
+
+    // The README is the team's (see Docs): projen's sample README would come back after the
+    // team deletes it, so it is taken out.
+    for (const readme of this.components.filter((c) => c instanceof SampleReadme)) {
+      this.node.tryRemoveChild(readme.node.id);
+    }
+
+    // This package's version lives in package.json, where `npm install create-hybrid-serverless@…`
+    // and the `upgrade` task change it. A version named in .projenrc.ts wins (then change it there):
+    // the first synth runs with the old package, so FollowInstalledVersion synthesizes once more.
+    if (!(options.devDeps ?? []).some((spec) => spec === PACKAGE_NAME || spec.startsWith(`${PACKAGE_NAME}@`))) {
+      this.addDevDeps(PACKAGE_NAME);
+    }
+    new FollowInstalledVersion(this);
+    // npm 11's npx refuses to fetch npm-check-updates without a terminal to confirm on (CI,
+    // the upgrade workflow): the task says yes itself. projen locks the task, hence the override.
+    if (this.tasks.tryFind('upgrade')) this.tryFindObjectFile('.projen/tasks.json')?.addOverride('tasks.upgrade.env.npm_config_yes', 'true');
 
     // ts-node, which runs .projenrc.ts, does not work with TypeScript 7 (projen adds "typescript"
     // unversioned). Added after the base class so that this range wins.
@@ -74,6 +94,16 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     // works on its own, not only inside `npx projen build` (esbuild takes milliseconds).
     this.testTask.prependSpawn(this.bundler.bundleTask);
 
+    // esbuild, ts-jest (isolatedModules) and ts-node only type-check what they load, if at all:
+    // the build type-checks every TypeScript file of src/ and test/ (and .projenrc.ts, through
+    // the default task; frontend/ through its own task).
+    this.tsconfigDev.addInclude(`../${this.srcdir}/**/*.ts`);
+    const typecheck = this.addTask('typecheck', {
+      description: 'Type-check every TypeScript file of src/ and test/',
+      exec: `tsc --noEmit -p ${this.tsconfigDev.fileName}`,
+    });
+    this.compileTask.spawn(typecheck);
+
     this.topology = settings.topology;
     this.frontend = settings.frontend;
     this.domain = settings.domain;
@@ -82,5 +112,7 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     new ApiHandlers(this, context);
     new AppTests(this, context);
     new Frontend(this, context);
+    new Docs(this, context);
+    new ProjenrcImports(this);
   }
 }

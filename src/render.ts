@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type * as Handlebars from 'handlebars';
-import { Component, FileBase, IResolver, Project } from 'projen';
+import { FileBase, IResolver, Project } from 'projen';
 
 /** Where the handlebars templates live: `templates/` beside `lib/` (or `src/` under ts-jest). */
 export const TEMPLATES_DIR = path.join(__dirname, '..', 'templates');
@@ -111,27 +111,4 @@ export class ManagedFile extends FileBase {
   protected synthesizeContent(_resolver: IResolver): string | undefined {
     return `${commentFor(this.path, this.marker!)}\n${render(this.template, this.context)}`;
   }
-}
-
-/**
- * A file that the team owns: written once from a template if it does not exist, never
- * touched again. Rendered only when it is written, so re-synthesis does not pay for it.
- */
-export class OwnedFile extends Component {
-  constructor(project: Project, private readonly filePath: string, private readonly context: object,
-    private readonly template = filePath) {
-    super(project);
-  }
-
-  public synthesize(): void {
-    const target = path.join(this.project.outdir, this.filePath);
-    if (fs.existsSync(target)) return;
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, render(this.template, this.context));
-  }
-}
-
-/** Adds a team-owned file (see `OwnedFile`). */
-export function ownedFile(project: Project, filePath: string, context: object, template = filePath): OwnedFile {
-  return new OwnedFile(project, filePath, context, template);
 }

@@ -1,7 +1,20 @@
+import { Component, Project } from 'projen';
 import { TemplateContext } from '../context';
-import { render } from '../render';
+import { ownedFile } from '../owned';
+import { ManagedFile } from '../render';
 
-/** The generated repo's README (owned by the team once written). */
-export function readmeContents(context: TemplateContext): string {
-  return render('README.md', context);
+/** The managed architecture document, which follows the settings and the package version. */
+export const ARCHITECTURE_DOC = 'docs/architecture.md';
+
+/**
+ * The generated repo's documentation. `README.md` is the team's, written once; what must follow
+ * the settings and the package version (the request path, the acknowledged cdk-nag rules, the
+ * placeholders still to replace) is in the managed `docs/architecture.md`, which it links to.
+ */
+export class Docs extends Component {
+  constructor(project: Project, context: TemplateContext) {
+    super(project);
+    ownedFile(project, 'README.md', context);
+    new ManagedFile(project, ARCHITECTURE_DOC, { context });
+  }
 }

@@ -1,7 +1,8 @@
 import { Component } from 'projen';
 import { AwsCdkTypeScriptApp, LambdaFunction, LambdaRuntime } from 'projen/lib/awscdk';
 import { TemplateContext } from '../context';
-import { ManagedFile, ownedFile } from '../render';
+import { ownedFile } from '../owned';
+import { ManagedFile } from '../render';
 
 /** The sample API's entry point, bundled by esbuild into `assets/api/api.lambda/`. */
 export const API_ENTRYPOINT = 'src/api/api.lambda.ts';

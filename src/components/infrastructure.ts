@@ -1,7 +1,8 @@
 import { Component } from 'projen';
 import { AwsCdkTypeScriptApp } from 'projen/lib/awscdk';
 import { TemplateContext } from '../context';
-import { ManagedFile, ownedFile } from '../render';
+import { ownedFile } from '../owned';
+import { ManagedFile } from '../render';
 
 /**
  * The CDK infrastructure. Managed under `src/hybrid/`: the typed config, the imported

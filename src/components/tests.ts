@@ -1,6 +1,7 @@
 import { Component, Project } from 'projen';
 import { TemplateContext } from '../context';
-import { ManagedFile, ownedFile } from '../render';
+import { ownedFile } from '../owned';
+import { ManagedFile } from '../render';
 
 /**
  * The generated repo's tests. Managed under `test/hybrid/`: the infrastructure checks of the
