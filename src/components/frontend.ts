@@ -3,7 +3,8 @@ import * as path from 'path';
 import { Component } from 'projen';
 import { AwsCdkTypeScriptApp } from 'projen/lib/awscdk';
 import { TemplateContext } from '../context';
-import { ManagedFile, ownedFile, render } from '../render';
+import { OwnedFiles, ownedFile } from '../owned';
+import { ManagedFile } from '../render';
 
 /** The sample app's sources: the team's once written. */
 export const FRONTEND_SAMPLE_FILES = [
@@ -19,8 +20,8 @@ export const FRONTEND_SAMPLE_FILES = [
  * The optional single-page app. On: the managed `src/hybrid/frontend.ts` (bucket, S3
  * endpoint, listener rule, deployment), the sample app under `frontend/`, and the task that
  * type-checks and bundles it with esbuild into `frontend/dist`, run before compile and tests.
- * Off: none of that; the build output and the sample files the team never changed are removed,
- * changed ones are theirs.
+ * Off: none of that; the sample files the package wrote and the team never changed are removed
+ * unless a file the team keeps refers to them, and so is what the task wrote into `frontend/dist`.
  */
 export class Frontend extends Component {
   private readonly context: TemplateContext;
@@ -38,24 +39,43 @@ export class Frontend extends Component {
     });
     build.exec('tsc --noEmit -p frontend/tsconfig.json');
     build.exec('esbuild frontend/index.html frontend/src/main.ts frontend/src/style.css --bundle --minify --sourcemap '
-      + '--outdir=frontend/dist --entry-names=[name] --loader:.html=copy --target=es2020');
+      + '--outdir=frontend/dist --entry-names=[name] --loader:.html=copy --target=es2020 '
+      + `--metafile=${FRONTEND_BUILD_META}`);
     app.preCompileTask.spawn(build);
     // The stack deploys frontend/dist, so the tests that synthesize it need the build too.
     app.testTask.prependSpawn(build);
     app.gitignore.exclude('/frontend/dist/');
   }
 
-  public synthesize(): void {
+  // Before synthesis, so that the register of owned files (a managed file) records the removals.
+  public preSynthesize(): void {
     if (this.context.frontend) return;
-    for (const file of FRONTEND_SAMPLE_FILES) {
-      const target = path.join(this.app.outdir, file);
-      if (fs.existsSync(target) && fs.readFileSync(target, 'utf-8') === render(file, this.context)) fs.rmSync(target);
+    const register = OwnedFiles.of(this.app);
+    const kept = register.withdraw(FRONTEND_SAMPLE_FILES.filter((file) => register.isRecorded(file)));
+    for (const { file, reason } of kept) {
+      this.app.logger.warn(`frontend: false, but ${file} is kept: ${reason}. Delete it yourself when you no longer need it.`);
     }
-    // frontend/dist is the build's output, not the team's: it goes with the task that wrote it.
-    const dir = path.join(this.app.outdir, 'frontend');
-    fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
-    for (const sub of [path.join(dir, 'src'), dir]) {
-      if (fs.existsSync(sub) && fs.readdirSync(sub).length === 0) fs.rmdirSync(sub);
-    }
+    removeBuildOutput(this.app.outdir);
+  }
+}
+
+/** Where the frontend task records the files it wrote, so that only those are ever removed. */
+export const FRONTEND_BUILD_META = 'node_modules/.cache/create-hybrid-serverless/frontend-build.json';
+
+/**
+ * Removes what the frontend task wrote into `frontend/dist` (esbuild's metafile lists it), and the
+ * directory if nothing else is left in it. Without the metafile, nothing is removed.
+ */
+function removeBuildOutput(outdir: string): void {
+  const meta = path.join(outdir, FRONTEND_BUILD_META);
+  if (!fs.existsSync(meta)) return;
+  const outputs = Object.keys(JSON.parse(fs.readFileSync(meta, 'utf-8')).outputs ?? {});
+  for (const output of outputs) {
+    if (output.startsWith('frontend/dist/')) fs.rmSync(path.join(outdir, output), { force: true });
+  }
+  fs.rmSync(meta);
+  for (const dir of ['frontend/dist', 'frontend/src', 'frontend']) {
+    const full = path.join(outdir, dir);
+    if (fs.existsSync(full) && fs.readdirSync(full).length === 0) fs.rmdirSync(full);
   }
 }
