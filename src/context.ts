@@ -1,4 +1,4 @@
-import { Topology } from './options';
+import { SwitchedOffCheck, Topology } from './options';
 import { placeholdersIn, ResolvedSettings, SETTINGS } from './settings';
 
 /**
@@ -26,6 +26,8 @@ export interface TemplateContext {
   readonly acknowledgements: ReadonlyArray<{ rule: string; where: string; why: string }>;
   /** Settings still holding placeholders, with their flag and question, for the README. */
   readonly placeholders: ReadonlyArray<{ key: string; flag: string; question: string; value: string }>;
+  /** The managed checks switched off in `.projenrc.ts`: id → reason. */
+  readonly switchedOffChecks: Record<string, string>;
 }
 
 const TOPOLOGY_MODULES: Record<Topology, { apiClass: string; apiModule: string; title: string }> = {
@@ -80,7 +82,8 @@ function acknowledgements(settings: ResolvedSettings): TemplateContext['acknowle
   return list;
 }
 
-export function templateContext(name: string, settings: ResolvedSettings): TemplateContext {
+export function templateContext(name: string, settings: ResolvedSettings,
+  switchedOffChecks: readonly SwitchedOffCheck[] = []): TemplateContext {
   const topology = TOPOLOGY_MODULES[settings.topology];
   const placeholderKeys = placeholdersIn(settings);
   return {
@@ -102,5 +105,6 @@ export function templateContext(name: string, settings: ResolvedSettings): Templ
       question: spec.question,
       value: JSON.stringify(settings[spec.key]),
     })),
+    switchedOffChecks: Object.fromEntries(switchedOffChecks.map((check) => [check.id, check.reason])),
   };
 }

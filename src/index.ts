@@ -1,3 +1,3 @@
 export { HybridServerlessApp } from './project';
-export { HybridServerlessAppOptions, HybridServerlessSettings, Topology } from './options';
+export { HybridServerlessAppOptions, HybridServerlessSettings, SwitchedOffCheck, Topology } from './options';
 export { HybridServerlessAppBaseOptions } from './base-options.generated';

@@ -39,37 +39,37 @@ export interface HybridServerlessSettings {
   readonly frontend?: boolean;
 
   /**
-   * Host name users type, e.g. `myapp.internal.example.com`.
+   * Host name users type, e.g. `myapp.internal.example.com` (the default is a placeholder).
    * @default "app.internal.example.com"
    * @featured
    */
   readonly domain?: string;
 
   /**
-   * Route 53 hosted zone (usually private) that holds `domain`.
-   * @default "Z0123456789ABCDEFGHIJ" (a placeholder)
+   * Route 53 hosted zone (usually private) that holds `domain` (the default is a placeholder).
+   * @default "Z0123456789ABCDEFGHIJ"
    * @featured
    */
   readonly hostedZoneId?: string;
 
   /**
-   * ACM certificate for `domain`, in `region`.
+   * ACM certificate for `domain`, in `region` (the default is a placeholder).
    * @default - a placeholder ARN in `account` and `region`
    * @featured
    */
   readonly certificateArn?: string;
 
   /**
-   * The VPC that the corporate network reaches over VPN or Direct Connect.
-   * @default "vpc-0123456789abcdef0" (a placeholder)
+   * The VPC that the corporate network reaches over VPN or Direct Connect (the default is a placeholder).
+   * @default "vpc-0123456789abcdef0"
    * @featured
    */
   readonly vpcId?: string;
 
   /**
-   * Private subnets of `vpcId` for the load balancer and endpoints: at least two, in
-   * different availability zones.
-   * @default ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] (placeholders)
+   * Private subnets of `vpcId` for the load balancer and endpoints, at least two, in different
+   * availability zones (the defaults are placeholders).
+   * @default ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
    * @featured
    */
   readonly subnetIds?: string[];
@@ -98,8 +98,8 @@ export interface HybridServerlessSettings {
   readonly production?: boolean;
 
   /**
-   * AWS account to deploy to (12 digits).
-   * @default "123456789012" (a placeholder)
+   * AWS account to deploy to, 12 digits (the default is a placeholder).
+   * @default "123456789012"
    * @featured
    */
   readonly account?: string;
@@ -110,6 +110,23 @@ export interface HybridServerlessSettings {
    * @featured
    */
   readonly region?: string;
+
+  /**
+   * Managed infrastructure checks (`test/hybrid/infrastructure.test.ts`) this app does without,
+   * each with its reason. They show as skipped, with the reason, in every test run.
+   * @default []
+   */
+  readonly switchedOffChecks?: SwitchedOffCheck[];
+}
+
+/**
+ * A managed infrastructure check switched off, with the reason (like a cdk-nag acknowledgement).
+ */
+export interface SwitchedOffCheck {
+  /** The check's id, shown in brackets after its title in the test output, e.g. `alb-deletion-protection`. */
+  readonly id: string;
+  /** Why this app does without it: shown with the skipped check in every test run. */
+  readonly reason: string;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { HybridServerlessSettings, Topology } from './options';
 import {
   Check, checkAccount, checkBoolean, checkCertificateArn, checkCorporateCidrs, checkDomain,
-  checkHostedZoneId, checkOneOf, checkProjectNameAllowingCapitals, checkRegion, checkSubnetIds, checkVpcEndpointId, checkVpcId, partitionOf,
+  checkHostedZoneId, checkOneOf, checkProjectNameAllowingCapitals, checkRegion, checkSubnetIds, checkSwitchedOffCheck,
+  checkVpcEndpointId, checkVpcId, partitionOf,
 } from './validate';
 
 /** The settings with every default applied. */
@@ -260,14 +261,32 @@ export function settingProblems(settings: ResolvedSettings): SettingProblem[] {
 export function resolveSettings(settings: HybridServerlessSettings & { name?: string }, context: string): ResolvedSettings {
   const resolved = withDefaults(settings);
   const nameProblem = 'name' in settings ? checkProjectNameAllowingCapitals(settings.name) : undefined;
-  const problems = [...(nameProblem ? [{ key: 'name', message: nameProblem }] : []), ...settingProblems(resolved)];
+  const problems = [
+    ...(nameProblem ? [{ key: 'name', message: nameProblem }] : []),
+    ...settingProblems(resolved),
+    ...switchedOffCheckProblems(settings.switchedOffChecks),
+  ];
   if (problems.length > 0) throw new InvalidSettingsError(problems, context);
   return resolved;
+}
+
+/** Problems with `switchedOffChecks`, named by position (`switchedOffChecks[1].id`). */
+function switchedOffCheckProblems(checks: unknown): SettingProblem[] {
+  if (checks === undefined) return [];
+  if (!Array.isArray(checks)) return [{ key: 'switchedOffChecks', message: 'must be a list of { id, reason }.' }];
+  const problems: SettingProblem[] = [];
+  checks.forEach((entry, i) => {
+    const key = `switchedOffChecks[${i}]`;
+    const problem = checkSwitchedOffCheck(entry, checks.slice(0, i));
+    if (problem) problems.push({ key: `${key}${problem.field ? `.${problem.field}` : ''}`, message: problem.message });
+  });
+  return problems;
 }
 
 /** The settings that still hold a placeholder, which `cdk deploy` would fail on. */
 export function placeholdersIn(settings: ResolvedSettings): SettingKey[] {
   const keys: SettingKey[] = [];
+  if (settings.domain === DEFAULTS.domain) keys.push('domain');
   if (settings.hostedZoneId === DEFAULTS.hostedZoneId) keys.push('hostedZoneId');
   if (settings.certificateArn.endsWith(PLACEHOLDER_CERTIFICATE_ID)) keys.push('certificateArn');
   if (settings.vpcId === DEFAULTS.vpcId) keys.push('vpcId');

@@ -1,4 +1,5 @@
 import * as net from 'net';
+import { MANAGED_CHECK_IDS } from './checks';
 
 /**
  * One validator per kind of value. Each returns `undefined` when the value is fine, or a
@@ -295,4 +296,29 @@ export function checkCertificateArn(region: string, account: string): Check<unkn
     }
     return undefined;
   };
+}
+
+/**
+ * One entry of `switchedOffChecks`: `{ id, reason }` with a known check id, a reason, and no id
+ * switched off twice (`earlier` holds the entries before it). Names the field at fault.
+ */
+export function checkSwitchedOffCheck(entry: unknown, earlier: readonly unknown[]): { field?: string; message: string } | undefined {
+  if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+    return { message: `${show(entry)} must be { id: '<check id>', reason: '<why this app does without it>' }.` };
+  }
+  const { id, reason } = entry as { id?: unknown; reason?: unknown };
+  if (!isString(id) || !MANAGED_CHECK_IDS.includes(id)) {
+    return {
+      field: 'id',
+      message: `${show(id)} is not a managed check.${isString(id) ? didYouMean(id, MANAGED_CHECK_IDS) : ''} ` +
+        'The ids are shown in brackets after each check in the output of `npx projen test`.',
+    };
+  }
+  if (earlier.some((other) => (other as { id?: unknown } | null)?.id === id)) {
+    return { field: 'id', message: `"${id}" is switched off twice; keep one entry.` };
+  }
+  if (!isString(reason) || reason.trim().length < 10 || /[\r\n\u2028\u2029]/.test(reason)) {
+    return { field: 'reason', message: 'give the reason this app does without the check, in one line of 10 characters or more.' };
+  }
+  return undefined;
 }
