@@ -45,9 +45,12 @@ export function generate(options: GenerateOptions): GenerateResult {
     ...withDefaults(options.settings),
     // npm is the project type's default and is left out of .projenrc.ts.
     ...(packageManager ? { packageManager } : {}),
-    devDeps: [`${PACKAGE_NAME}@${options.packageSpec}`],
   };
   fs.writeFileSync(path.join(options.outdir, '.projenrc.ts'), renderProjenrc(projectOptions));
+  // The project type depends on this package unversioned, so projen keeps the spec it finds in
+  // package.json: where `npm install` and the `upgrade` task change it later.
+  fs.writeFileSync(path.join(options.outdir, 'package.json'),
+    JSON.stringify({ devDependencies: { [PACKAGE_NAME]: options.packageSpec } }));
   synthWithoutInstall(new HybridServerlessApp({ ...projectOptions, outdir: options.outdir }));
   return { files: listFiles(options.outdir) };
 }

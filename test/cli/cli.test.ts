@@ -68,9 +68,12 @@ describe('creating a project', () => {
     const projenrc = fs.readFileSync(path.join(target, '.projenrc.ts'), 'utf-8');
     expect(projenrc).toContain('name: \'app\'');
     expect(projenrc).toContain('Topology.ALB_LAMBDA');
-    expect(projenrc).toContain(`create-hybrid-serverless@^${VERSION}`);
     const manifest = JSON.parse(fs.readFileSync(path.join(target, 'package.json'), 'utf-8'));
     expect(manifest.name).toBe('app');
+    // The package's version lives in package.json (where npm install and the upgrade task change
+    // it), never in .projenrc.ts (from where projen would put an old one back).
+    expect(manifest.devDependencies['create-hybrid-serverless']).toBe(`^${VERSION}`);
+    expect(projenrc).not.toContain('create-hybrid-serverless@');
 
     // Next steps, with the placeholders still to replace.
     expect(result.stdout).toContain('  cd app\n  npm install && npx projen\n  npx projen build\n  npx cdk deploy');
@@ -102,10 +105,11 @@ describe('creating a project', () => {
       'Topology.APIGW_VPCE', 'frontend: true', '\'portal.corp.example.com\'', '\'Z0987654321ZYXWVUTSRQ\'', '\'111122223333\'',
       '\'us-east-2\'', 'certificate/12345678-1234-1234-1234-123456789012', '\'vpc-11112222\'',
       '[\'subnet-11112222\', \'subnet-33334444\']', '[\'10.0.0.0/8\', \'192.168.0.0/16\']',
-      `create-hybrid-serverless@file:${path.join(parent, 'pkg.tgz')}`,
     ]) {
       expect(projenrc).toContain(expected);
     }
+    const manifest = JSON.parse(fs.readFileSync(path.join(parent, 'portal', 'package.json'), 'utf-8'));
+    expect(manifest.devDependencies['create-hybrid-serverless']).toBe(`file:${path.join(parent, 'pkg.tgz')}`);
     expect(result.stdout).not.toContain('placeholders');
   });
 
