@@ -25,7 +25,8 @@ const project = new cdk.JsiiProject({
   peerDeps: ['projen@^0.103.25', 'constructs@^10.5.0'],
   // jsii only allows non-jsii runtime dependencies when they are bundled.
   bundledDeps: ['prompts@^2.4.2', 'handlebars@^4.7.8'],
-  devDeps: ['@types/prompts@^2.4.9', '@mrgrain/jsii-struct-builder@^0.7.64'],
+  // verdaccio: a real npm registry on 127.0.0.1 for the upgrade tests (publish, npm install, the upgrade task).
+  devDeps: ['@types/prompts@^2.4.9', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6'],
 
   // bin/create-hybrid-serverless becomes the package's binary (projen adds every file in bin/).
 
@@ -40,8 +41,14 @@ const project = new cdk.JsiiProject({
   gitignore: ['/sample-app/', '/.bench/', '/test-reports/'],
 });
 
-// The templates and the CLI launcher ship in the npm package.
-project.npmignore?.addPatterns('!/templates/', '!/bin/');
+// verdaccio asks for node-fetch by its "cjs" dist-tag, which the registry does not serve to npm 11;
+// 2.7.0 is the CommonJS release that tag names.
+project.package.addField('overrides', { 'node-fetch@cjs': '2.7.0' });
+
+// The templates, the data they use and the CLI launcher ship in the npm package.
+project.npmignore?.addPatterns('!/templates/', '!/bin/', '!/data/');
+// Generated sample repos and benchmark output never ship.
+project.npmignore?.addPatterns('/sample-app/', '/.bench/');
 
 // HybridServerlessAppOptions inherits every option of projen's AwsCdkTypeScriptApp. Two of its
 // required fields get defaults here so that `projen new --from` needs no arguments and never
@@ -68,6 +75,10 @@ new ProjenStruct(project, {
       default: '"main"',
     },
   });
+
+// Files of generated repos that the end-to-end tests copy in: checked there, by the generated build.
+project.eslint?.addIgnorePattern('test/e2e/fixtures/');
+project.tsconfigDev.addExclude('e2e/fixtures/**');
 
 // Every compile also precompiles the templates into lib/templates.js (see the script).
 project.compileTask.exec('node scripts/precompile-templates.js');
