@@ -1,35 +1,46 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { createFromTarball, freshDir, gitStatus, ok, packTarball } from './util';
+import { createFromTarball, freshDir, gitStatus, ok, packTarball, run } from './util';
 
 // End to end, as a team would: the CLI from the packed tarball, a real install from the
-// registry, then the generated repo's own build (bundle, compile, tests with cdk-nag, synth).
+// registry, then the generated repo's own build (type-check, bundle, tests with cdk-nag, synth),
+// then what a team does in its own files, build after build.
 describe('a repo generated with the default topology (ALB to Lambda) and a frontend', () => {
   const tarball = packTarball();
   const parent = freshDir('chs-e2e-alb-');
   const repo = path.join(parent, 'orders-app');
+  const file = (name: string) => path.join(repo, name);
+  const read = (name: string) => fs.readFileSync(file(name), 'utf-8');
+  const write = (name: string, text: string) => fs.writeFileSync(file(name), text);
+  const commit = (message: string) => {
+    ok('git', ['add', '-A'], repo);
+    ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', message], repo);
+  };
+  const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf-8');
 
   test('is created, installed and committed by the CLI', () => {
     const output = createFromTarball(tarball, parent, ['orders-app', '--yes', '--frontend', '--domain', 'orders.corp.example.com']);
     expect(output).toContain('npx projen build');
-    expect(fs.readFileSync(path.join(repo, '.projenrc.ts'), 'utf-8')).toContain("domain: 'orders.corp.example.com',");
-    expect(fs.existsSync(path.join(repo, 'node_modules', 'aws-cdk-lib'))).toBe(true);
+    expect(read('.projenrc.ts')).toContain("domain: 'orders.corp.example.com',");
+    expect(fs.existsSync(file('node_modules/aws-cdk-lib'))).toBe(true);
     expect(ok('git', ['log', '--oneline'], repo).trim().split('\n')).toHaveLength(1);
     expect(gitStatus(repo)).toBe('');
   });
 
-  test('builds green with its own `npx projen build` and leaves the tree clean', () => {
+  test('builds green with its own `npx projen build`, with no type error and no flag warning, and leaves the tree clean', () => {
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-    const templateFile = path.join(repo, 'cdk.out', 'OrdersApp.template.json');
+    expect(output).toContain('typecheck | tsc --noEmit -p test/tsconfig.json');
+    expect(output).not.toContain('feature flags are not configured');
+    const templateFile = file('cdk.out/OrdersApp.template.json');
     expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
     const template = JSON.parse(fs.readFileSync(templateFile, 'utf-8'));
     const types = Object.values(template.Resources).map((resource: any) => resource.Type);
     expect(types).toContain('AWS::ElasticLoadBalancingV2::LoadBalancer');
     expect(types).not.toContain('AWS::ApiGateway::RestApi');
     // The frontend build ran inside the build, and the stack deploys it through an S3 endpoint.
-    expect(fs.existsSync(path.join(repo, 'frontend', 'dist', 'index.html'))).toBe(true);
+    expect(fs.existsSync(file('frontend/dist/index.html'))).toBe(true);
     expect(types).toEqual(expect.arrayContaining(['AWS::EC2::VPCEndpoint', 'Custom::CDKBucketDeployment']));
     expect(gitStatus(repo)).toBe('');
   });
@@ -37,5 +48,67 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
   test('re-synthesizes to the same files with `npx projen`', () => {
     ok('npx', ['projen'], repo);
     expect(gitStatus(repo)).toBe('');
+  });
+
+  test('stays green with a team\'s table, second function with its own log group and second stack', () => {
+    write('src/app-stack.ts', fixture('team-app-stack.ts'));
+    write('src/main.ts', fixture('team-main.ts').replace('__STACK__', 'OrdersApp'));
+    const output = ok('npx', ['projen', 'build'], repo);
+    expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    expect(fs.existsSync(file('cdk.out/Shared.template.json'))).toBe(true);
+    commit('the team\'s own resources');
+  });
+
+  test('turns red on an unacknowledged cdk-nag finding in the team\'s stack, in synth and in the managed test', () => {
+    const stack = read('src/app-stack.ts');
+    write('src/app-stack.ts', stack
+      .replace("import { Construct } from 'constructs';", "import * as s3 from 'aws-cdk-lib/aws-s3';\nimport { Construct } from 'constructs';")
+      .replace('orders.grantReadData(this.app.handler);', 'orders.grantReadData(this.app.handler);\n    new s3.Bucket(this, \'Uploads\');'));
+    const build = run('npx', ['projen', 'build'], repo);
+    expect(build.status).not.toBe(0);
+    expect(build.output).toContain('AwsSolutions-S1');
+    const managedTest = run('npx', ['jest', 'test/hybrid/infrastructure.test.ts'], repo);
+    expect(managedTest.status).not.toBe(0);
+    expect(managedTest.output).toMatch(/✕ cdk-nag AwsSolutions finds nothing unacknowledged .*\[cdk-nag\]/);
+    expect(managedTest.output).toMatch(/Tests:\s+1 failed, \d+ passed/);
+    write('src/app-stack.ts', stack);
+  });
+
+  test.each([
+    ['a handler', 'src/api/api.lambda.ts'],
+    ['a test', 'test/api.test.ts'],
+    ['the stack', 'src/app-stack.ts'],
+    ['a new source file nothing imports yet', 'src/api/orders.ts'],
+    ['.projenrc.ts', '.projenrc.ts'],
+    ['the frontend', 'frontend/src/main.ts'],
+  ])('turns red on a type error in %s', (_kind, name) => {
+    const before = fs.existsSync(file(name)) ? read(name) : undefined;
+    write(name, `${before ?? ''}export const wrong: number = 'a string';\n`);
+    const build = run('npx', ['projen', 'build'], repo);
+    expect(build.status).not.toBe(0);
+    expect(build.output).toContain(name);
+    expect(build.output).toContain('error TS2322: Type \'string\' is not assignable to type \'number\'');
+    if (before === undefined) fs.rmSync(file(name));
+    else write(name, before);
+  });
+
+  test('keeps an owned file deleted', () => {
+    ok('git', ['rm', '-q', 'README.md', 'test/api.test.ts'], repo);
+    ok('npx', ['projen'], repo);
+    expect(fs.existsSync(file('README.md'))).toBe(false);
+    expect(fs.existsSync(file('test/api.test.ts'))).toBe(false);
+    commit('the team removes the sample test and README');
+  });
+
+  test('turns the frontend off without breaking the team\'s edited test that imports the sample', () => {
+    write('test/frontend.test.ts', `${read('test/frontend.test.ts')}\n// The team's own case.\n`);
+    write('.projenrc.ts', read('.projenrc.ts').replace('frontend: true,', 'frontend: false,'));
+    const synth = ok('npx', ['projen'], repo);
+    expect(synth).toContain('frontend/src/greeting.ts is kept: test/frontend.test.ts still refers to it');
+    expect(fs.existsSync(file('frontend/src/greeting.ts'))).toBe(true);
+    expect(fs.existsSync(file('frontend/src/main.ts'))).toBe(false);
+    expect(fs.existsSync(file('frontend/dist'))).toBe(false);
+    const output = ok('npx', ['projen', 'build'], repo);
+    expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
   });
 });

@@ -37,7 +37,22 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
     expect(gitStatus(repo)).toBe('');
   });
 
-  test('turns the frontend off cleanly: no resources, no task, the untouched sample removed', () => {
+  test('turns the frontend off cleanly, with a validated POST method of the team\'s on the REST API', () => {
+    // The reason to choose this topology: API Gateway validates the team's own methods.
+    const stackFile = path.join(repo, 'src/app-stack.ts');
+    fs.writeFileSync(stackFile, fs.readFileSync(stackFile, 'utf-8')
+      .replace("import { Construct } from 'constructs';", "import * as apigw from 'aws-cdk-lib/aws-apigateway';\nimport { Construct } from 'constructs';")
+      .replace(/(\n    \}\);\n)(  \}\n\}\n)$/, `$1
+    const api = this.app.api.restApi;
+    const order = api.addModel('Order', {
+      contentType: 'application/json',
+      schema: { type: apigw.JsonSchemaType.OBJECT, required: ['item'], properties: { item: { type: apigw.JsonSchemaType.STRING } } },
+    });
+    api.root.addResource('orders').addMethod('POST', new apigw.LambdaIntegration(this.app.handler), {
+      requestValidatorOptions: { validateRequestBody: true },
+      requestModels: { 'application/json': order },
+    });
+$2`));
     edit('frontend: true,', 'frontend: false,');
     ok('npx', ['projen'], repo);
     expect(fs.existsSync(path.join(repo, 'frontend'))).toBe(false);
@@ -51,6 +66,9 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
     expect(types.filter((type) => type === 'AWS::EC2::VPCEndpoint')).toHaveLength(1);
     expect(types).not.toContain('Custom::CDKBucketDeployment');
     expect(types.filter((type) => type === 'AWS::S3::Bucket')).toHaveLength(1);
+    expect(types.filter((type) => type === 'AWS::ApiGateway::Method')).toHaveLength(3);
+    // The method goes with the topology; the team takes it out before switching.
+    ok('git', ['checkout', '--', 'src/app-stack.ts'], repo);
     commit('frontend off');
   });
 

@@ -13,11 +13,18 @@ describe('projen new --from create-hybrid-serverless', () => {
     // which needs the lockfile that this very command creates.
     ok('npx', ['--yes', `projen@${projenVersion}`, 'new', '--from', `create-hybrid-serverless@file:${tarball}`, '--no-git'],
       repo, { env: { CI: '' } });
-    const projenrc = fs.readFileSync(path.join(repo, '.projenrc.ts'), 'utf-8');
-    expect(projenrc).toContain("import { HybridServerlessApp } from 'create-hybrid-serverless';");
+    const projenrcFile = path.join(repo, '.projenrc.ts');
+    const projenrc = fs.readFileSync(projenrcFile, 'utf-8');
+    expect(projenrc).toContain("import { HybridServerlessApp, Topology } from 'create-hybrid-serverless';");
     expect(projenrc).toContain('new HybridServerlessApp({');
-    // The settings are listed for the team to fill in.
+    // The settings are listed for the team to fill in, and each compiles once uncommented: the
+    // build below runs .projenrc.ts with every one of them.
     expect(projenrc).toMatch(/\/\/ topology: .*How requests reach the handlers/);
+    const commented = /^(\s*)\/\/ (\w+: .*?,)\s*\/\*.*\*\/$/gm;
+    expect([...projenrc.matchAll(commented)].map((match) => match[2].split(':')[0])).toEqual(expect.arrayContaining(
+      ['account', 'certificateArn', 'corporateCidrs', 'domain', 'frontend', 'hostedZoneId', 'production', 'region', 'subnetIds', 'topology', 'vpcId']));
+    fs.writeFileSync(projenrcFile, projenrc.replace(commented, '$1$2'));
+    expect(fs.readFileSync(projenrcFile, 'utf-8')).not.toMatch(/^\s*\/\/ \w+:/m);
     ok('git', ['init', '-q'], repo);
     ok('git', ['add', '-A'], repo);
     ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'new'], repo);

@@ -18,9 +18,18 @@ export function run(command: string, args: string[], cwd: string, options: Spawn
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
     ...options,
-    env: { ...process.env, ...options.env },
+    // Without what jest sets: projen silences its output and changes its version under
+    // NODE_ENV=test, and a team's terminal has neither.
+    env: { ...withoutJest(process.env), ...options.env },
   });
   return { status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
+}
+
+function withoutJest(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const rest = { ...env };
+  delete rest.JEST_WORKER_ID;
+  if (rest.NODE_ENV === 'test') delete rest.NODE_ENV;
+  return rest;
 }
 
 /** Runs a command and fails the test with its last output lines unless it exits 0. */
