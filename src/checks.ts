@@ -20,7 +20,7 @@ export const MANAGED_CHECK_IDS: readonly string[] = [
   'execute-api-endpoint',
   'execute-api-endpoint-access',
   'private-rest-api',
-  'stage-logs-tracing-validation',
+  'stage-logs-tracing',
   'proxy-methods',
   'custom-domain',
   'endpoint-ip-targets',

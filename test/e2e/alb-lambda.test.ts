@@ -61,9 +61,8 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
 
   test('turns red on an unacknowledged cdk-nag finding in the team\'s stack, in synth and in the managed test', () => {
     const stack = read('src/app-stack.ts');
-    write('src/app-stack.ts', stack
-      .replace("import { Construct } from 'constructs';", "import * as s3 from 'aws-cdk-lib/aws-s3';\nimport { Construct } from 'constructs';")
-      .replace('orders.grantReadData(this.app.handler);', 'orders.grantReadData(this.app.handler);\n    new s3.Bucket(this, \'Uploads\');'));
+    write('src/app-stack.ts', stack.replace('orders.grantReadData(this.app.handler);',
+      'orders.grantReadData(this.app.handler);\n    new s3.Bucket(this, \'Uploads\');'));
     const build = run('npx', ['projen', 'build'], repo);
     expect(build.status).not.toBe(0);
     expect(build.output).toContain('AwsSolutions-S1');
@@ -72,6 +71,34 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     expect(managedTest.output).toMatch(/✕ cdk-nag AwsSolutions finds nothing unacknowledged .*\[cdk-nag\]/);
     expect(managedTest.output).toMatch(/Tests:\s+1 failed, \d+ passed/);
     write('src/app-stack.ts', stack);
+  });
+
+  test('turns red when the team opens the load balancer to the internet, in the managed check of the private path', () => {
+    const stack = read('src/app-stack.ts');
+    write('src/app-stack.ts', stack.replace('orders.grantReadData(this.app.handler);',
+      'orders.grantReadData(this.app.handler);\n    this.app.alb.securityGroup.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443));'));
+    const managedTest = run('npx', ['jest', 'test/hybrid/infrastructure.test.ts'], repo);
+    expect(managedTest.status).not.toBe(0);
+    expect(managedTest.output).toMatch(/✕ admits only the corporate CIDRs, never the internet \[alb-ingress-corporate-only\]/);
+    write('src/app-stack.ts', stack);
+  });
+
+  test('switches one managed check off with a reason in .projenrc.ts, shown as skipped with it', () => {
+    const projenrc = read('.projenrc.ts');
+    write('.projenrc.ts', projenrc.replace('new HybridServerlessApp({',
+      'new HybridServerlessApp({\n  switchedOffChecks: [{ id: \'alb-deletion-protection\', reason: \'a short-lived demo environment\' }],'));
+    ok('npx', ['projen'], repo);
+    const managedTest = ok('npx', ['jest', 'test/hybrid/infrastructure.test.ts', '--verbose'], repo);
+    expect(managedTest).toMatch(/○ skipped is protected from deletion in production \[alb-deletion-protection\] \(switched off in \.projenrc\.ts: a short-lived demo environment\)/);
+    expect(managedTest).toMatch(/Tests:\s+1 skipped, \d+ passed/);
+    // A check that does not exist is an error, named, not a silent no-op.
+    write('.projenrc.ts', projenrc.replace('new HybridServerlessApp({',
+      'new HybridServerlessApp({\n  switchedOffChecks: [{ id: \'alb-deletion-protecton\', reason: \'a short-lived demo environment\' }],'));
+    const typo = run('npx', ['projen'], repo);
+    expect(typo.status).not.toBe(0);
+    expect(typo.output).toContain('switchedOffChecks[0].id: "alb-deletion-protecton" is not a managed check. Did you mean "alb-deletion-protection"?');
+    write('.projenrc.ts', projenrc);
+    ok('npx', ['projen'], repo);
   });
 
   test.each([
