@@ -3,14 +3,15 @@ import * as path from 'path';
 import { ResolvedSettings, SETTINGS, withDefaults } from '../settings';
 import { checkProjectName, show } from '../validate';
 import { DEFAULT_DIRECTORY, formatTargetDir, parseArgs } from './args';
-import { Generator, writeProject } from './create';
+import { Generator, writeProject, WriteResult } from './create';
 import { helpText } from './help';
 import { answerLabel, Answers, isWanted, mergeSettings, normalizePackageSpec, readAnswers, settingsProblems, valuesOf } from './inputs';
-import { COMMIT_MESSAGE, initGit, installProject, packageManagerFrom } from './install';
-import { finishCommand, nextSteps } from './next-steps';
+import { COMMIT_MESSAGE, commandsFor, initGit, installProject, packageManagerFrom } from './install';
+import { finishCommand, installOnlyCommand, nextSteps } from './next-steps';
 import { Ask, askMissing } from './questions';
+import { listenForSignals, setInterruptMessage } from './signals';
 import { directoryProblem, projectNameFor, targetProblem } from './target';
-import { bold, CancelledError, CliError, CLI_NAME, dim, EXIT, green, Problem, red, UsageError, yellow } from './ui';
+import { bold, CancelledError, CliError, CLI_NAME, dim, EXIT, green, Problem, red, shellQuote, UsageError, yellow } from './ui';
 
 /** What the CLI runs in; tests replace parts of it. */
 export interface Context {
@@ -152,37 +153,77 @@ async function create(argv: readonly string[], context: Context): Promise<number
     generator: context.generator,
   });
   if (args.dryRun) {
-    out(`${written.files.length} files would be written${written.existing.length ? ` (${written.existing.length} over existing files, marked *)` : ''}:`);
-    for (const file of written.files) out(`  ${written.existing.includes(file) ? '* ' : ''}${file}`);
+    out(`${written.files.length} files; ${written.written.length} would be written${existingNote(written, true)}:`);
+    for (const file of written.files) out(`  ${marker(written, file)}${file}`);
     out('Dry run: nothing was written.');
     return EXIT.ok;
   }
-  out(green(`Wrote ${written.files.length} files${written.existing.length ? ` (${written.existing.length} replaced)` : ''}.`));
+  out(green(`Wrote ${written.written.length} files${existingNote(written, false)}.`));
+  if (written.kept.length > 0) {
+    out(yellow(`Kept ${written.kept.length} of your files, which differ from what the project has (yours are unchanged):`));
+    for (const file of written.kept) out(`  ${file}${file === '.gitignore' && written.gitignoreMerged ? ' (the entries the project needs were added at its end)' : ''}`);
+    out(yellow('To see ours, create the project with the same options in an empty directory and compare.'));
+  }
 
-  // 10. Install, and let projen pin what it resolved.
+  // 10. Install, and let projen pin what it resolved. With --force, projen is not run: it
+  // rewrites its managed files (package.json, .gitignore, …) and removes build output.
+  const finish = (what: string) => [
+    `${what}`,
+    `The project files are in ${targetPath} and were kept. To finish, run:`,
+    `  ${args.force ? installOnlyCommand(targetPath, cwd, pm) : finishCommand(targetPath, cwd, pm)}`,
+    ...(args.git ? [`and then, for a repository: ${gitCommand(written, args.force)}`] : []),
+  ].join('\n');
   if (args.install) {
     out(`Installing dependencies with ${pm}…`);
-    const outcome = await whileIgnoringSigint(() => installProject(targetPath, pm));
+    setInterruptMessage(() => finish('Interrupted: the install did not complete.'));
+    const outcome = await installProject(targetPath, pm, { installOnly: args.force });
     if (outcome.failed) {
-      throw new CliError([
-        `${outcome.interrupted ? 'Interrupted' : 'Failed'}: "${outcome.failed.join(' ')}" did not complete.`,
-        `The project files are in ${targetPath} and were kept. To finish, run:`,
-        `  ${finishCommand(targetPath, cwd, pm)}`,
-        ...(args.git ? [`and then, for a repository: git init && git add -A && git commit -m "${COMMIT_MESSAGE}"`] : []),
-      ].join('\n'), outcome.interrupted ? EXIT.cancelled : EXIT.failed);
+      const failed = outcome.failed.join(' ');
+      throw new CliError(finish(outcome.notFound
+        ? `"${failed}" could not run: ${outcome.failed[0]} was not found on the PATH. Install Node.js with npm (https://nodejs.org)` +
+          `${pm === 'npm' ? '' : ` and ${pm}`}, then finish below.`
+        : `Failed: "${failed}" did not complete.`), EXIT.failed);
     }
+    if (args.force) out(yellow(`Note: "${commandsFor(pm).exec('projen').join(' ')}" was not run, as it rewrites the files it manages; run it once you have reviewed the kept files.`));
   }
 
-  // 11. A repository with one commit.
+  // 11. A repository with one commit (with --force: of the files this run created).
   if (args.git) {
-    const outcome = await initGit(targetPath);
-    out(outcome.done ? 'Created a git repository with one commit.' : yellow(`Note: ${outcome.note}`));
+    setInterruptMessage(() => finish('Interrupted while creating the git repository.'));
+    const outcome = await initGit(targetPath, args.force ? [...written.written, ...newLockfiles(targetPath, written)] : undefined);
+    out(outcome.done ? `Created a git repository with one commit${args.force ? ' of the files this run created' : ''}.` : yellow(`Note: ${outcome.note}`));
   }
+  setInterruptMessage(() => `Interrupted: ${name} is in ${targetPath}.`);
 
   // 12. What to do next.
   out(green(`\nDone: ${name} is ready.`));
-  out(nextSteps({ targetPath, cwd, pm, installed: args.install, settings }));
+  out(nextSteps({ targetPath, cwd, pm, installed: args.install && !args.force, settings }));
   return EXIT.ok;
+}
+
+/** How the existing files fared: "(3 already there, kept …)". */
+function existingNote(result: WriteResult, dryRun: boolean): string {
+  const parts = [
+    ...(result.identical.length ? [`${result.identical.length} already there and the same (marked =)`] : []),
+    ...(result.kept.length ? [`${result.kept.length} already there and different: ${dryRun ? 'would be' : ''} kept as they are (marked *)`.replace('  ', ' ')] : []),
+  ];
+  return parts.length ? `; ${parts.join(', ')}` : '';
+}
+
+function marker(result: WriteResult, file: string): string {
+  if (result.kept.includes(file)) return '* ';
+  return result.identical.includes(file) ? '= ' : '';
+}
+
+/** The lockfiles the install created (not the user's). */
+function newLockfiles(targetPath: string, result: WriteResult): string[] {
+  return ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock']
+    .filter((file) => !result.kept.includes(file) && !result.identical.includes(file) && fs.existsSync(path.join(targetPath, file)));
+}
+
+function gitCommand(result: WriteResult, force: boolean): string {
+  const add = force ? `git add -- ${result.written.map(shellQuote).join(' ')}` : 'git add -A';
+  return `git init && ${add} && git commit -m "${COMMIT_MESSAGE}"`;
 }
 
 /** The project directory named after a project name from the answers file (its last part). */
@@ -208,25 +249,32 @@ function summary(settings: ResolvedSettings): string {
   return `${topology}, ${settings.frontend ? 'with a frontend' : 'API only'}, ${show(settings.domain)}`;
 }
 
-/** Ctrl-C during the install reaches the child; we stay to say how to finish. */
-async function whileIgnoringSigint<T>(work: () => Promise<T>): Promise<T> {
-  const ignore = () => undefined;
-  process.on('SIGINT', ignore);
-  try {
-    return await work();
-  } finally {
-    process.off('SIGINT', ignore);
-  }
-}
-
 /** The entry point of `bin/create-hybrid-serverless`. */
 export async function main(): Promise<void> {
+  const out = lineWriter(process.stdout);
+  const err = lineWriter(process.stderr);
+  listenForSignals(err);
   const code = await run(process.argv.slice(2), {
     cwd: process.cwd(),
     interactive: Boolean(process.stdin.isTTY),
     env: process.env,
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+    out,
+    err,
   });
   process.exitCode = code;
+}
+
+/**
+ * Writes lines to a stream that may be closed by its reader (`… | head -1`): the CLI does not
+ * crash on EPIPE, it carries on (a half-written project would be worse) and writes no more there.
+ */
+export function lineWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let open = true;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    open = false;
+  });
+  return (text) => {
+    if (open) stream.write(`${text}\n`);
+  };
 }
