@@ -75,3 +75,18 @@ export function messageOf(error: unknown): string {
   const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
   return message.replace(/\.$/, '');
 }
+
+/** The longest value echoed back in a message; longer ones are cut, with their length said. */
+const ECHO_LIMIT = 60;
+
+/** A value as JSON for a message, cut to a readable length: a 50 MB answer is not echoed back. */
+export function brief(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  if (text.length <= ECHO_LIMIT) return text;
+  return `${text.slice(0, ECHO_LIMIT - 10)}…(${typeof value === 'string' ? `${value.length} characters` : 'cut'})`;
+}

@@ -221,16 +221,16 @@ describe('an existing directory', () => {
     expect(leftovers(parent)).toEqual([]);
   });
 
-  test('--force --dry-run marks the files that would be replaced', () => {
+  test('--force --dry-run marks the files that are there and would be kept', () => {
     const result = runCli(['app', '--yes', '--force', '--dry-run', ...OFFLINE], { cwd: parent });
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('(1 over existing files, marked *)');
+    expect(result.stdout).toContain('1 already there and different: would be kept as they are (marked *)');
     expect(result.stdout).toContain('  * README.md\n');
     expect(filesIn(target)).toEqual(['README.md', 'docs/design.md', 'notes.txt']);
     expect(leftovers(parent)).toEqual([]);
   });
 
-  test('--force: the generated files written, the user\'s other files untouched', () => {
+  test('--force: the generated files added, the user\'s files untouched (a README that differs is kept and listed)', () => {
     const fresh = tempDir();
     try {
       expect(runCli(['app', '--yes', ...OFFLINE], { cwd: fresh }).status).toBe(0);
@@ -239,8 +239,8 @@ describe('an existing directory', () => {
       const result = runCli(['app', '--yes', '--force', ...OFFLINE], { cwd: parent });
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
-      expect(result.stdout).toContain('(1 replaced)');
-      expect(contentsOf(target)).toEqual({ ...generated, 'notes.txt': 'keep me', 'docs/design.md': 'keep me too' });
+      expect(result.stdout).toContain('Kept 1 of your files, which differ from what the project has (yours are unchanged):\n  README.md\n');
+      expect(contentsOf(target)).toEqual({ ...generated, 'README.md': 'my own readme', 'notes.txt': 'keep me', 'docs/design.md': 'keep me too' });
       expect(leftovers(parent)).toEqual([]);
     } finally {
       fs.rmSync(fresh, { recursive: true, force: true });
