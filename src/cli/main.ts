@@ -153,7 +153,7 @@ async function create(argv: readonly string[], context: Context): Promise<number
     generator: context.generator,
   });
   if (args.dryRun) {
-    out(`${written.files.length} files; ${written.written.length} would be written${existingNote(written, true)}:`);
+    out(`${written.written.length} files would be written${existingNote(written, true)}:`);
     for (const file of written.files) out(`  ${marker(written, file)}${file}`);
     out('Dry run: nothing was written.');
     return EXIT.ok;
