@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ResolvedSettings, SETTINGS, withDefaults } from '../settings';
+import { placeholdersIn, ResolvedSettings, SETTINGS, withDefaults } from '../settings';
 import { checkProjectName, show } from '../validate';
 import { DEFAULT_DIRECTORY, formatTargetDir, parseArgs } from './args';
 import { Generator, writeProject, WriteResult } from './create';
@@ -8,7 +8,7 @@ import { helpText } from './help';
 import { answerLabel, Answers, isWanted, mergeSettings, normalizePackageSpec, readAnswers, settingsProblems, valuesOf } from './inputs';
 import { COMMIT_MESSAGE, commandsFor, initGit, installProject, packageManagerFrom } from './install';
 import { finishCommand, installOnlyCommand, nextSteps } from './next-steps';
-import { Ask, askMissing } from './questions';
+import { Ask, askMissing, askWithPrompts, parseYesNo, yesNoQuestion } from './questions';
 import { listenForSignals, setInterruptMessage } from './signals';
 import { directoryProblem, projectNameFor, targetProblem } from './target';
 import { bold, CancelledError, CliError, CLI_NAME, dim, EXIT, green, Problem, red, shellQuote, UsageError, yellow } from './ui';
@@ -123,6 +123,7 @@ async function create(argv: readonly string[], context: Context): Promise<number
       force: args.force,
       ask: context.ask,
       warn: (text) => context.err(red(text, process.stderr)),
+      note: out,
     });
     directory = asked.directory ?? directory;
     given = asked.settings;
@@ -140,6 +141,13 @@ async function create(argv: readonly string[], context: Context): Promise<number
   }
   const settings = withDefaults(valuesOf(given));
   const pm = packageManagerFrom(context.env.npm_config_user_agent);
+
+  // 8b. In a terminal, every answer once more, and one confirmation before anything is written.
+  if (interactive) {
+    out(summaryOf(targetPath, settings));
+    const answer = await (context.ask ?? askWithPrompts)(yesNoQuestion(`Write the project ${args.force ? 'into' : 'to'} ${directory}?`, true));
+    if (answer === undefined || !parseYesNo(answer, true)) throw new CancelledError();
+  }
 
   // 9. Generate beside the target, then move into place (or only list, for --dry-run).
   out(`${args.dryRun ? 'Would create' : 'Creating'} ${bold(name)} in ${targetPath} ${dim(`(${summary(settings)})`)}`);
@@ -242,6 +250,20 @@ function directoryProblems(directory: string, cwd: string, force: boolean, nameF
   const where = targetProblem(targetPath, force);
   if (where) problems.push({ label: 'directory', message: where });
   return problems;
+}
+
+/** Every setting as it will be written, the placeholders marked, for the confirmation. */
+function summaryOf(targetPath: string, settings: ResolvedSettings): string {
+  const placeholders = placeholdersIn(settings);
+  const rows: Array<[string, string]> = [['directory', targetPath], ...SETTINGS.flatMap((spec): Array<[string, string]> => {
+    const value = settings[spec.key];
+    if (value === undefined) return [];
+    const shown = spec.kind === 'boolean' ? (value ? 'yes' : 'no')
+      : spec.choices?.find((choice) => choice.value === value)?.title ?? (Array.isArray(value) ? value.join(', ') : String(value));
+    return [[spec.key, `${shown}${placeholders.includes(spec.key) ? yellow(' (placeholder)') : ''}`]];
+  })];
+  const width = Math.max(...rows.map(([key]) => key.length)) + 2;
+  return ['', bold('Summary:'), ...rows.map(([key, value]) => `  ${key.padEnd(width)}${value}`)].join('\n');
 }
 
 function summary(settings: ResolvedSettings): string {

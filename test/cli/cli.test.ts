@@ -20,16 +20,24 @@ describe('--help and --version', () => {
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('Usage: create-hybrid-serverless [directory] [options]');
+    // The descriptions wrap to fit 80 columns.
+    const text = result.stdout.replace(/\s+/g, ' ');
     for (const spec of SETTINGS) {
       expect(result.stdout).toContain(spec.flag);
-      expect(result.stdout).toContain(spec.summary);
+      expect(text).toContain(spec.summary);
     }
     for (const option of ['-t, --topology', '--no-frontend', '-y, --yes', '--answers <file.json>', '--force', '--dry-run',
       '--no-install', '--no-git', '--package-spec <npm spec>', '-h, --help', '-v, --version']) {
       expect(result.stdout).toContain(option);
     }
-    expect(result.stdout).toContain('Exit codes: 0 done, 1 failed while generating or installing, 2 bad usage or input, 130 cancelled.');
+    expect(text).toContain('Exit codes: 0 done, 1 failed while generating or installing, 2 bad usage or input, 130 cancelled');
+    expect(text).toContain('--force write into a non-empty directory: add the files that are not there yet; never replace, delete or commit a file of yours');
     expect(fs.readdirSync(parent)).toEqual([]);
+  });
+
+  test('--help fits in 80 columns', () => {
+    const lines = runCli(['--help'], { cwd: parent }).stdout.split('\n');
+    expect(lines.filter((line) => [...line].length > 80)).toEqual([]);
   });
 
   test.each([['--version'], ['-v']])('%s prints the version', (flag) => {

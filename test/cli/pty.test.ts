@@ -2,6 +2,7 @@ import { ChildProcessWithoutNullStreams, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BIN, cleanEnv, leftovers, settingsAsked, requireBuiltCli, tempDir } from './util';
+import { shortQuestion } from '../../src/cli/questions';
 import { shellQuote } from '../../src/cli/ui';
 
 /**
@@ -86,23 +87,25 @@ describe('in a terminal', () => {
     expect(fs.readdirSync(parent)).toEqual([]);
   });
 
-  test('Enter takes the defaults, "y" answers yes, a bad answer is asked again', async () => {
+  test('Enter takes the defaults, "y" and Enter answers yes, a bad answer is asked again, one confirmation', async () => {
     terminal = new Terminal(['--no-install', '--no-git'], parent);
     await terminal.waitFor('Project directory');
     terminal.press('\r');
     for (const spec of settingsAsked()) {
-      await terminal.waitFor(spec.question);
+      await terminal.waitFor(shortQuestion(spec).question);
       if (spec.key === 'region') {
         // The registry's message, inline; the question stays until the answer is valid.
         terminal.press('eu-wst-1\r');
         await terminal.waitFor('Did you mean "eu-west-1"?');
         terminal.press('\u007f'.repeat(8) + 'us-east-2\r');
       } else if (spec.key === 'frontend') {
-        terminal.press('y');
+        terminal.press('y\r');
       } else {
         terminal.press('\r');
       }
     }
+    await terminal.waitFor('Write the project to hybrid-serverless-app? (Y/n)');
+    terminal.press('\r');
     expect(await terminal.exitCode()).toBe(0);
     expect(terminal.output).toContain('Done: hybrid-serverless-app is ready.');
     expect(fs.readdirSync(parent)).toEqual(['hybrid-serverless-app']);
