@@ -19,11 +19,12 @@ const ROWS_BELOW = 3;
  * questions. So rows are made free below the question first, and errors are cut to one line.
  */
 export const askWithPrompts: Ask = async (question) => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const prompts = require('prompts') as typeof import('prompts');
-  // prompts colours with kleur, which does not know NO_COLOR (https://no-color.org).
+  // prompts colours with kleur, which does not know NO_COLOR (https://no-color.org); it colours
+  // its symbols when it is loaded, so kleur is switched off first.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (!useColor(process.stdout)) require(require.resolve('kleur', { paths: [require.resolve('prompts')] })).enabled = false;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const prompts = require('prompts') as typeof import('prompts');
   if (process.stdout.isTTY) process.stdout.write(`${'\n'.repeat(ROWS_BELOW)}\u001b[${ROWS_BELOW}A`);
   // The default onCancel lets prompts carry on with partial answers: Ctrl-C or Esc must stop.
   const answers = await prompts(question, { onCancel: () => { throw new CancelledError(); } });
@@ -34,7 +35,17 @@ export const askWithPrompts: Ask = async (question) => {
 export function oneLine(message: string): string {
   const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
   const max = columns ? columns - 4 : Infinity;
-  return message.length <= max ? message : `${message.slice(0, max - 1)}…`;
+  if (message.length <= max) return message;
+  // The answer is on screen just above: long quotes of it are shortened, and whole sentences
+  // are kept while they fit, so the reason shows rather than the echo.
+  const shorter = message.replace(/"[^"]*"/g, (quoted) => (quoted.length > 24 ? `${quoted.slice(0, 12)}…"` : quoted));
+  const [first, ...rest] = shorter.split(/(?<=[.?!]) /);
+  let line = first.length <= max ? first : `${first.slice(0, max - 1)}…`;
+  for (const sentence of rest) {
+    if (line.length + 1 + sentence.length > max) break;
+    line = `${line} ${sentence}`;
+  }
+  return line;
 }
 
 /** `validate` for prompts: the problem in one line, or `true`. */
@@ -56,7 +67,7 @@ export function hintLines(spec: SettingSpec, known: GivenSettings): string[] {
   const { aside } = shortQuestion(spec);
   const texts = [aside, spec.hint].filter((text): text is string => Boolean(text));
   const defaults = withDefaults(valuesOf(known));
-  if (placeholdersIn(defaults).includes(spec.key)) texts.push('A placeholder is offered: Enter keeps it; set the real value before cdk deploy.');
+  if (placeholdersIn(defaults).includes(spec.key)) texts.push('A placeholder: Enter keeps it; set the real value before cdk deploy.');
   const width = Math.min(process.stdout.isTTY ? process.stdout.columns || 80 : 80, 100);
   return texts.flatMap((text) => wrap(text, width - 2, '  ')).map((line) => `  ${line}`);
 }
