@@ -21,6 +21,8 @@ export interface WriteOptions {
   readonly packageManager?: PackageManagerName;
   /** Only list what would be written. */
   readonly dryRun?: boolean;
+  /** Whether the target may hold files already (`--force`); otherwise it must still be empty when the files go in. */
+  readonly force?: boolean;
   /** @default - `generate` from `../generate`, loaded only now (it pulls in projen) */
   readonly generator?: Generator;
 }
@@ -69,7 +71,7 @@ export async function writeProject(options: WriteOptions): Promise<WriteResult> 
   cleanups.push(() => removeIfEmpty(created));
   try {
     if (!options.dryRun) created.push(...makeParents(path.dirname(target)));
-    const tempParent = tempParentFor(target, targetExists);
+    const tempParent = options.dryRun ? os.tmpdir() : tempParentFor(target, targetExists);
     removeStaleTemps(tempParent, tempPrefix(target));
     const temp = fs.mkdtempSync(path.join(tempParent, `${tempPrefix(target)}${process.pid}-`));
     cleanups.push(() => fs.rmSync(temp, { recursive: true, force: true }));
@@ -83,7 +85,7 @@ export async function writeProject(options: WriteOptions): Promise<WriteResult> 
     const plan = planFor(temp, target, files, targetExists);
     if (!options.dryRun) {
       try {
-        if (targetExists) mergeInto(temp, target, plan);
+        if (targetExists) mergeInto(temp, target, plan, !options.force);
         else renameInto(temp, target);
       } catch (error) {
         throw error instanceof CliError ? error : new CliError(
@@ -198,8 +200,8 @@ function loadGenerate(): Generator {
 
 /**
  * Beside the target, so that the final move is a rename on one file system. Inside the target
- * when that is impossible (an existing target whose parent is not writable, or a mount point);
- * in the OS temp directory for a dry run with nowhere else to go.
+ * when that is impossible (an existing target whose parent is not writable, or a mount point).
+ * A dry run generates in the OS temp directory: nothing is written among the user's files.
  */
 function tempParentFor(target: string, targetExists: boolean): string {
   const parent = path.dirname(target);
@@ -237,10 +239,17 @@ function planFor(temp: string, target: string, files: readonly string[], targetE
  * Each file is hard-linked into place, which fails rather than replace a file that appeared
  * meanwhile; on any failure the files added so far are removed again.
  */
-function mergeInto(temp: string, target: string, plan: Plan): void {
+function mergeInto(temp: string, target: string, plan: Plan, requireEmpty: boolean): void {
   const release = lock(target);
   const undo: Array<() => void> = [];
   try {
+    // Checked when the run started; checked again now, so that two runs never mix their files.
+    const ours = (entry: string) => entry === LOCK_FILE || entry === '.git' || entry.startsWith(tempPrefix(target));
+    if (requireEmpty && !fs.readdirSync(target).every(ours)) {
+      throw new CliError(
+        `Could not write the project into ${show(target)}: files appeared in it (another run?) while this one was generating. ` +
+        'They were kept and nothing of this run was written; run again with another directory, or with --force.', EXIT.failed);
+    }
     for (const file of plan.written) {
       makeDirs(target, path.dirname(file), undo);
       const destination = path.join(target, file);

@@ -158,6 +158,7 @@ async function create(argv: readonly string[], context: Context): Promise<number
     packageSpec,
     packageManager: pm,
     dryRun: args.dryRun,
+    force: args.force,
     generator: context.generator,
   });
   if (args.dryRun) {

@@ -82,7 +82,7 @@ describe('writeProject', () => {
     fs.writeFileSync(path.join(targetPath, 'package.json'), '{}');
     fs.writeFileSync(path.join(targetPath, 'src', 'main.ts'), 'my uncommitted edit');
     fs.writeFileSync(path.join(targetPath, 'notes.txt'), 'keep me');
-    const result = await writeProject({ ...base, targetPath, generator: fakeGenerator(FILES) });
+    const result = await writeProject({ ...base, targetPath, force: true, generator: fakeGenerator(FILES) });
     expect(result).toMatchObject({ kept: ['README.md', 'src/main.ts'], identical: ['package.json'], written: ['src/lambda/api.ts', 'test/main.test.ts'] });
     expect(filesIn(targetPath)).toEqual([...Object.keys(FILES), 'notes.txt'].sort());
     expect(fs.readFileSync(path.join(targetPath, 'README.md'), 'utf-8')).toBe('mine');
@@ -96,7 +96,7 @@ describe('writeProject', () => {
     const targetPath = path.join(parent, 'app');
     fs.mkdirSync(targetPath);
     fs.writeFileSync(path.join(targetPath, '.gitignore'), '.env\nsecrets/\n/node_modules/');
-    const result = await writeProject({ ...base, targetPath, generator: fakeGenerator({ ...FILES, '.gitignore': '# ours\n/node_modules/\n/lib/\n!/.projenrc.ts\n' }) });
+    const result = await writeProject({ ...base, targetPath, force: true, generator: fakeGenerator({ ...FILES, '.gitignore': '# ours\n/node_modules/\n/lib/\n!/.projenrc.ts\n' }) });
     expect(result).toMatchObject({ kept: ['.gitignore'], gitignoreMerged: true });
     expect(fs.readFileSync(path.join(targetPath, '.gitignore'), 'utf-8')).toBe(
       '.env\nsecrets/\n/node_modules/\n# Added by create-hybrid-serverless: what the project needs ignored\n/lib/\n!/.projenrc.ts\n');
@@ -141,6 +141,33 @@ describe('writeProject', () => {
     expect(leftovers(path.join(parent, 'new'))).toEqual([]);
   });
 
+  test('files that appear in an empty target while generating (another run): exit 1, theirs kept, the runs never mixed', async () => {
+    const targetPath = path.join(parent, 'app');
+    fs.mkdirSync(targetPath);
+    const generator: Generator = (options) => {
+      fs.writeFileSync(path.join(targetPath, 'README.md'), 'the other run\'s');
+      return fakeGenerator(FILES)(options);
+    };
+    const promise = writeProject({ ...base, targetPath, generator });
+    await expect(promise).rejects.toMatchObject({ exitCode: 1, message: expect.stringContaining('files appeared in it (another run?)') });
+    expect(filesIn(targetPath)).toEqual(['README.md']);
+    expect(leftovers(parent)).toEqual([]);
+  });
+
+  test('a dry run writes nothing beside the target, not even a temporary directory', async () => {
+    const targetPath = path.join(parent, 'app');
+    const events: string[] = [];
+    const watcher = fs.watch(parent, (_, file) => events.push(String(file)));
+    try {
+      await writeProject({ ...base, targetPath, dryRun: true, generator: fakeGenerator(FILES) });
+      // Let the events of the writes, if any, arrive.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      watcher.close();
+    }
+    expect(events).toEqual([]);
+  });
+
   test('a directory name too long for a temporary name beside it still works', async () => {
     const targetPath = path.join(parent, 'a'.repeat(240));
     await writeProject({ ...base, targetPath, generator: fakeGenerator(FILES) });
@@ -181,7 +208,7 @@ test('a failure part-way through adding files removes what it added, and the use
     fs.writeFileSync(path.join(targetPath, 'README.md'), 'old');
     // 'z-missing.ts' was never generated: adding it fails after the others were added.
     const generator: Generator = (options) => ({ files: [...fakeGenerator(FILES)(options).files, 'z-missing.ts'] });
-    await expect(writeProject({ ...base, targetPath, generator })).rejects.toMatchObject({ exitCode: 1 });
+    await expect(writeProject({ ...base, targetPath, force: true, generator })).rejects.toMatchObject({ exitCode: 1 });
     expect(filesIn(targetPath)).toEqual(['README.md']);
     expect(fs.readFileSync(path.join(targetPath, 'README.md'), 'utf-8')).toBe('old');
     expect(leftovers(parent)).toEqual([]);
