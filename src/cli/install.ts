@@ -154,7 +154,7 @@ export async function installProject(dir: string, pm: PackageManagerName, option
 
 export const COMMIT_MESSAGE = 'chore: scaffold with create-hybrid-serverless';
 
-export type GitOutcome = { readonly done: true } | { readonly done: false; readonly note: string };
+export type GitOutcome = { readonly done: true } | { readonly done: false; readonly note: string; readonly missing?: boolean };
 
 /**
  * `git init`, then one commit: of everything, or only of `paths` (with `--force`, the files this
@@ -165,7 +165,7 @@ export type GitOutcome = { readonly done: true } | { readonly done: false; reado
  */
 export async function initGit(dir: string, paths?: readonly string[]): Promise<GitOutcome> {
   const version = await run(['git', '--version'], dir, { capture: true });
-  if (!succeeded(version)) return { done: false, note: 'git was not found on the PATH, so no repository was created (install git, then run: git init).' };
+  if (!succeeded(version)) return { done: false, note: 'git was not found on the PATH, so no repository was created.', missing: true };
   const inside = await run(['git', 'rev-parse', '--is-inside-work-tree'], dir, { capture: true });
   if (succeeded(inside) && inside.stdout.trim() === 'true') {
     return { done: false, note: 'the directory is already inside a git work tree, so no repository was created.' };

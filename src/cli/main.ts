@@ -7,7 +7,7 @@ import { Generator, writeProject, WriteResult } from './create';
 import { helpText } from './help';
 import { answerLabel, Answers, isWanted, mergeSettings, normalizePackageSpec, readAnswers, settingsProblems, valuesOf } from './inputs';
 import { COMMIT_MESSAGE, commandsFor, initGit, installProject, packageManagerFrom } from './install';
-import { finishCommand, installOnlyCommand, nextSteps } from './next-steps';
+import { cdCommand, finishCommand, installOnlyCommand, nextSteps } from './next-steps';
 import { Ask, askMissing, askWithPrompts, parseYesNo, yesNoQuestion } from './questions';
 import { listenForSignals, setInterruptMessage } from './signals';
 import { directoryProblem, projectNameFor, targetProblem } from './target';
@@ -176,31 +176,36 @@ async function create(argv: readonly string[], context: Context): Promise<number
 
   // 10. Install, and let projen pin what it resolved. With --force, projen is not run: it
   // rewrites its managed files (package.json, .gitignore, …) and removes build output.
-  const finish = (what: string) => [
-    `${what}`,
+  const lockfilesBefore = LOCKFILES.filter((file) => fs.existsSync(path.join(targetPath, file)));
+  const gitStep = `${[cdCommand(targetPath, cwd), gitCommand(written, args.force)].filter(Boolean).join(' && ')}`;
+  const finish = (what: string, steps: { install: boolean }) => [
+    what,
     `The project files are in ${targetPath} and were kept. To finish, run:`,
-    `  ${args.force ? installOnlyCommand(targetPath, cwd, pm) : finishCommand(targetPath, cwd, pm)}`,
-    ...(args.git ? [`and then, for a repository: ${gitCommand(written, args.force)}`] : []),
+    ...(steps.install ? [`  ${args.force ? installOnlyCommand(targetPath, cwd, pm) : finishCommand(targetPath, cwd, pm)}`] : []),
+    ...(args.git ? [`${steps.install ? 'and then, for a repository:\n' : ''}  ${gitStep}`] : []),
   ].join('\n');
   if (args.install) {
     out(`Installing dependencies with ${pm}…`);
-    setInterruptMessage(() => finish('Interrupted: the install did not complete.'));
+    setInterruptMessage(() => finish('Interrupted: the install did not complete.', { install: true }));
     const outcome = await installProject(targetPath, pm, { installOnly: args.force });
     if (outcome.failed) {
       const failed = outcome.failed.join(' ');
       throw new CliError(finish(outcome.notFound
         ? `"${failed}" could not run: ${outcome.failed[0]} was not found on the PATH. Install Node.js with npm (https://nodejs.org)` +
           `${pm === 'npm' ? '' : ` and ${pm}`}, then finish below.`
-        : `Failed: "${failed}" did not complete.`), EXIT.failed);
+        : `Failed: "${failed}" did not complete.`, { install: true }), EXIT.failed);
     }
     if (args.force) out(yellow(`Note: "${commandsFor(pm).exec('projen').join(' ')}" was not run, as it rewrites the files it manages; run it once you have reviewed the kept files.`));
   }
 
   // 11. A repository with one commit (with --force: of the files this run created).
   if (args.git) {
-    setInterruptMessage(() => finish('Interrupted while creating the git repository.'));
-    const outcome = await initGit(targetPath, args.force ? [...written.written, ...newLockfiles(targetPath, written)] : undefined);
-    out(outcome.done ? `Created a git repository with one commit${args.force ? ' of the files this run created' : ''}.` : yellow(`Note: ${outcome.note}`));
+    setInterruptMessage(() => finish('Interrupted while creating the git repository.', { install: false }));
+    const newLockfiles = LOCKFILES.filter((file) => !lockfilesBefore.includes(file) && fs.existsSync(path.join(targetPath, file)));
+    const created = [...written.written, ...newLockfiles];
+    const outcome = await initGit(targetPath, args.force ? created : undefined);
+    if (outcome.done) out(`Created a git repository with one commit${args.force ? ' of the files this run created' : ''}.`);
+    else out(yellow(`Note: ${outcome.note}${outcome.missing ? ` Install git, then run:\n  ${gitStep}` : ''}`));
   }
   setInterruptMessage(() => `Interrupted: ${name} is in ${targetPath}.`);
 
@@ -224,11 +229,8 @@ function marker(result: WriteResult, file: string): string {
   return result.identical.includes(file) ? '= ' : '';
 }
 
-/** The lockfiles the install created (not the user's). */
-function newLockfiles(targetPath: string, result: WriteResult): string[] {
-  return ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock']
-    .filter((file) => !result.kept.includes(file) && !result.identical.includes(file) && fs.existsSync(path.join(targetPath, file)));
-}
+/** The lockfiles an install writes. */
+const LOCKFILES = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock'];
 
 function gitCommand(result: WriteResult, force: boolean): string {
   const add = force ? `git add -- ${result.written.map(shellQuote).join(' ')}` : 'git add -A';

@@ -97,6 +97,34 @@ describe('a signal while generating', () => {
   });
 });
 
+test('a second Ctrl-C during the clean-up: the clean-up finishes, nothing left', async () => {
+  const cli = startCli(['app', '--yes', ...OFFLINE], { cwd: parent });
+  await waitUntil(() => leftovers(parent).length > 0, 'the temporary directory');
+  cli.child.kill('SIGINT');
+  cli.child.kill('SIGINT');
+  const result = await cli.done;
+  expect(result.status).toBe(130);
+  expect(fs.readdirSync(parent)).toEqual([]);
+});
+
+test('SIGTERM at any moment of a run: the project is absent or complete, and nothing else is left', async () => {
+  const reference = runCli(['ref', '--yes', ...OFFLINE], { cwd: parent });
+  const count = Number(/Wrote (\d+) files/.exec(reference.stdout)![1]);
+  for (const delay of [0, 40, 80, 120, 160, 200, 250, 300, 400, 500, 700]) {
+    const dir = path.join(parent, `at-${delay}`);
+    fs.mkdirSync(dir);
+    const cli = startCli(['app', '--yes', ...OFFLINE], { cwd: dir });
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    cli.child.kill('SIGTERM');
+    const result = await cli.done;
+    // Killed before the CLI listens (node still starting), stopped by it (143), or already done (0).
+    expect([0, 143, null]).toContain(result.status);
+    const entries = fs.readdirSync(dir);
+    expect(entries.filter((entry) => entry !== 'app')).toEqual([]);
+    if (entries.includes('app')) expect(filesIn(path.join(dir, 'app'))).toHaveLength(count);
+  }
+});
+
 describe('two runs at the same time', () => {
   test.each([1, 2])('into a parent that does not exist yet (try %i): one project, complete; the other run fails and removes nothing', async () => {
     const target = path.join(parent, 'new', 'deeper', 'app');
@@ -135,8 +163,11 @@ describe('--force keeps every file of the user', () => {
   });
 
   test('files that differ are kept and listed, .gitignore gets our entries appended, nothing left over', () => {
+    const inodes = Object.keys(mine).filter((file) => file !== '.gitignore').map((file) => fs.statSync(path.join(target, file)).ino);
     const result = runCli(['app', '--yes', '--force', ...OFFLINE], { cwd: parent });
     expect(result.status).toBe(0);
+    // The user's files were never moved aside and back: a kill at any moment cannot lose them.
+    expect(Object.keys(mine).filter((file) => file !== '.gitignore').map((file) => fs.statSync(path.join(target, file)).ino)).toEqual(inodes);
     const after = contentsOf(target);
     for (const [file, text] of Object.entries(mine)) {
       if (file === '.gitignore') expect(after[file].startsWith(text)).toBe(true);
@@ -169,6 +200,19 @@ describe('--force keeps every file of the user', () => {
     for (const file of committed) expect(fs.readFileSync(path.join(target, file), 'utf-8')).toBe(generated[file]);
   });
 
+  test('with the install and git: the user\'s own lockfile is not committed', async () => {
+    fs.writeFileSync(path.join(target, 'package-lock.json'), '{ "mine": true }\n');
+    const home = tempDir();
+    const bin = fakeBin({ npm: 'echo \'{ "updated": true }\' > package-lock.json' });
+    cleanups.push(home, bin);
+    const env = cleanEnv({ PATH: `${bin}${path.delimiter}${process.env.PATH}`, HOME: home, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: path.join(home, 'gitconfig') });
+    const result = await startCli(['app', '--yes', '--force'], { cwd: parent, env }).done;
+    expect(result.status).toBe(0);
+    const committed = spawnSync('git', ['ls-files'], { cwd: target, encoding: 'utf-8', env }).stdout.split('\n');
+    expect(committed).toContain('.projenrc.ts');
+    expect(committed).not.toContain('package-lock.json');
+  });
+
   test('with the install: projen is not run, so the user\'s frontend/dist is kept', async () => {
     fs.mkdirSync(path.join(target, 'frontend', 'dist'), { recursive: true });
     fs.writeFileSync(path.join(target, 'frontend', 'dist', 'index.html'), 'my build');
@@ -194,6 +238,15 @@ describe('commands that are missing', () => {
     expect(result.stderr).toContain('To finish, run:\n  cd app && npm install && npx projen');
     expect(fs.existsSync(path.join(parent, 'app', '.projenrc.ts'))).toBe(true);
   });
+});
+
+test('no git on the PATH: done without a repository, saying how to make one', () => {
+  const bin = fakeBin({});
+  cleanups.push(bin);
+  const result = runCli(['app', '--yes', '--no-install'], { cwd: parent, env: cleanEnv({ PATH: bin }) });
+  expect(result.status).toBe(0);
+  expect(result.stdout).toContain('Note: git was not found on the PATH, so no repository was created. Install git, then run:\n' +
+    '  cd app && git init && git add -A && git commit -m "chore: scaffold with create-hybrid-serverless"');
 });
 
 describe('names and targets', () => {
