@@ -71,7 +71,7 @@ export async function writeProject(options: WriteOptions): Promise<WriteResult> 
   cleanups.push(() => removeIfEmpty(created));
   try {
     if (!options.dryRun) created.push(...makeParents(path.dirname(target)));
-    const tempParent = options.dryRun ? os.tmpdir() : tempParentFor(target, targetExists);
+    const tempParent = options.dryRun ? dryRunDir() : tempParentFor(target, targetExists);
     removeStaleTemps(tempParent, tempPrefix(target));
     const temp = fs.mkdtempSync(path.join(tempParent, `${tempPrefix(target)}${process.pid}-`));
     cleanups.push(() => fs.rmSync(temp, { recursive: true, force: true }));
@@ -103,6 +103,15 @@ export async function writeProject(options: WriteOptions): Promise<WriteResult> 
     stopListening();
     cleanUp();
   }
+}
+
+/**
+ * Where a dry run generates: in memory (/dev/shm) where there is such a file system, so that it
+ * works on a full disk too; else the OS temp directory. Never among the user's files.
+ */
+function dryRunDir(): string {
+  const shm = '/dev/shm';
+  return fs.existsSync(shm) && isWritable(shm) ? shm : os.tmpdir();
 }
 
 /** Creates `dir` and its missing parents; returns those this call created, outermost first. */
@@ -201,7 +210,7 @@ function loadGenerate(): Generator {
 /**
  * Beside the target, so that the final move is a rename on one file system. Inside the target
  * when that is impossible (an existing target whose parent is not writable, or a mount point).
- * A dry run generates in the OS temp directory: nothing is written among the user's files.
+ * A dry run generates elsewhere (see `dryRunDir`): nothing is written among the user's files.
  */
 function tempParentFor(target: string, targetExists: boolean): string {
   const parent = path.dirname(target);

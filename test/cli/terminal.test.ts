@@ -20,7 +20,8 @@ class Screen {
       process.execPath, BIN, ...args,
     ].map(shellQuote).join(' ');
     this.tmux('-f', '/dev/null', 'new-session', '-d', '-x', String(options.columns), '-y', '24', '-c', cwd,
-      `${command}; echo "[exit $?]"; sleep 600`);
+      // After the CLI: its exit code, and whether the terminal echoes typed keys again.
+      `${command}; echo "[exit $?]"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?echo'; sleep 600`);
   }
 
   private tmux(...args: string[]): string {
@@ -56,6 +57,13 @@ class Screen {
   async exitCode(): Promise<number> {
     await this.waitFor(/\[exit \d+\]/);
     return Number(/\[exit (\d+)\]/.exec(this.text())![1]);
+  }
+
+  /** Sends a signal to the CLI's process (the child of the pane's shell). */
+  signal(signal: NodeJS.Signals): void {
+    const shell = this.tmux('list-panes', '-F', '#{pane_pid}').trim();
+    const pid = Number(spawnSync('pgrep', ['-P', shell], { encoding: 'utf-8' }).stdout.trim());
+    process.kill(pid, signal);
   }
 
   close(): void {
@@ -166,6 +174,15 @@ test('Esc at a later question: exit 130, nothing written', async () => {
   await screen.waitFor('? Host name users will type');
   screen.press('Escape');
   await expectCancelled(screen);
+});
+
+test.each([['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s while a question is asked: cancelled, the terminal echoes again', async (signal, code) => {
+  screen = new Screen(['app', '--no-install', '--no-git'], parent, { columns: 80 });
+  await screen.waitFor('? How should requests reach your API?');
+  screen.signal(signal);
+  expect(await screen.exitCode()).toBe(code);
+  expect(screen.text()).toMatch(/Cancelled: nothing was written\.\n\[exit \d+\]\necho$/);
+  expect(fs.readdirSync(parent)).toEqual(['.tmux']);
 });
 
 test('"y" then Enter answers a yes/no question, and the Enter does not answer the next one', async () => {
