@@ -91,7 +91,8 @@ export function run(argv: readonly string[], cwd: string, options: { capture?: b
     const spawnOptions: SpawnOptions = {
       cwd,
       env,
-      detached: true,
+      // Its own process group, to be stopped as a whole (on Windows, a new console: not wanted).
+      detached: process.platform !== 'win32',
       stdio: [options.capture ? 'ignore' : 'inherit', options.capture ? 'pipe' : 'inherit', options.capture ? 'pipe' : 'inherit', 'pipe'],
     };
     let stdout = '';
@@ -113,6 +114,8 @@ export function run(argv: readonly string[], cwd: string, options: { capture?: b
 
 /** Whether a command can be found on the PATH (or is a path to an executable file). */
 export function findOnPath(command: string, env: NodeJS.ProcessEnv): boolean {
+  // Windows finds commands through PATHEXT (npm.cmd); the spawn itself says if it is missing.
+  if (process.platform === 'win32') return true;
   const candidates = command.includes('/') ? [command] : (env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
   return candidates.some((file) => {
     try {

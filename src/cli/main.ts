@@ -142,9 +142,10 @@ async function create(argv: readonly string[], context: Context): Promise<number
   const settings = withDefaults(valuesOf(given));
   const pm = packageManagerFrom(context.env.npm_config_user_agent);
 
-  // 8b. In a terminal, every answer once more, and one confirmation before anything is written.
-  if (interactive) {
-    out(summaryOf(targetPath, settings));
+  // 8b. In a terminal, every answer once more, and one confirmation before anything is written
+  // (a dry run writes nothing, so it only shows them).
+  if (interactive) out(summaryOf(targetPath, settings));
+  if (interactive && !args.dryRun) {
     const answer = await (context.ask ?? askWithPrompts)(yesNoQuestion(`Write the project ${args.force ? 'into' : 'to'} ${directory}?`, true));
     if (answer === undefined || !parseYesNo(answer, true)) throw new CancelledError();
   }

@@ -163,6 +163,15 @@ describe('interactive flow', () => {
     expect(fs.readdirSync(cwd)).toEqual([]);
   });
 
+  test('a dry run shows the answers but asks no confirmation: it writes nothing', async () => {
+    const questions: Array<PromptObject<'value'>> = [];
+    const result = await runInProcess(['app', '--dry-run', '--no-install', '--no-git'], { cwd, interactive: true, ask: defaultsAsker(questions) });
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('Summary:');
+    expect(questions.map((q) => String(q.message)).filter((m) => m.startsWith('Write the project'))).toEqual([]);
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
   test('Ctrl-C at any question: exit 130, nothing written', async () => {
     const questions: Array<PromptObject<'value'>> = [];
     const answerDefault = defaultsAsker(questions);
