@@ -38,7 +38,9 @@ export function oneLine(message: string): string {
   if (message.length <= max) return message;
   // The answer is on screen just above: long quotes of it are shortened, and whole sentences
   // are kept while they fit, so the reason shows rather than the echo.
-  const shorter = message.replace(/"[^"]*"/g, (quoted) => (quoted.length > 24 ? `${quoted.slice(0, 12)}…"` : quoted));
+  const shorter = message
+    .replace(/^"[^"]*" (is|are|has|does)\b/, 'That $1')
+    .replace(/"[^"]*"/g, (quoted) => (quoted.length > 24 ? `${quoted.slice(0, 12)}…"` : quoted));
   const [first, ...rest] = shorter.split(/(?<=[.?!]) /);
   let line = first.length <= max ? first : `${first.slice(0, max - 1)}…`;
   for (const sentence of rest) {
