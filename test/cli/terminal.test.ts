@@ -1,7 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BIN, requireBuiltCli, settingsAsked, tempDir } from './util';
+import { BIN, fakeBin, isAlive, requireBuiltCli, settingsAsked, tempDir, waitUntil } from './util';
 import { shortQuestion } from '../../src/cli/questions';
 import { shellQuote } from '../../src/cli/ui';
 
@@ -183,6 +183,23 @@ test.each([['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s while a question is 
   expect(await screen.exitCode()).toBe(code);
   expect(screen.text()).toMatch(/Cancelled: nothing was written\.\n\[exit \d+\]\necho$/);
   expect(fs.readdirSync(parent)).toEqual(['.tmux']);
+});
+
+test('Ctrl-C during the install, in a terminal: the install stops, the files are kept, and it says how to finish', async () => {
+  const pidFile = path.join(parent, 'npm.pid');
+  const bin = fakeBin({ npm: `echo $$ > '${pidFile}'\nexec sleep 60` });
+  try {
+    screen = new Screen(['app', '--yes', '--no-git'], parent, { columns: 80, env: { PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
+    await screen.waitFor('Installing dependencies with npm…');
+    await waitUntil(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf-8').trim() !== '', 'npm to start');
+    screen.press('C-c');
+    expect(await screen.exitCode()).toBe(130);
+    expect(screen.text()).toContain('Interrupted: the install did not complete.\nThe project files are in');
+    expect(screen.text()).toContain('To finish, run:\n  cd app && npm install && npx projen');
+    expect(isAlive(Number(fs.readFileSync(pidFile, 'utf-8')))).toBe(false);
+  } finally {
+    fs.rmSync(bin, { recursive: true, force: true });
+  }
 });
 
 test('"y" then Enter answers a yes/no question, and the Enter does not answer the next one', async () => {
