@@ -265,7 +265,8 @@ function mergeInto(temp: string, target: string, plan: Plan, requireEmpty: boole
       try {
         fs.linkSync(path.join(temp, file), destination);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+        // No hard links here (another file system, or one without them): a copy that also never replaces.
+        if (!['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
         fs.copyFileSync(path.join(temp, file), destination, fs.constants.COPYFILE_EXCL);
       }
       undo.push(() => fs.rmSync(destination, { force: true }));
