@@ -126,7 +126,7 @@ test('SIGTERM at any moment of a run: the project is absent or complete, and not
 });
 
 describe('two runs at the same time', () => {
-  test.each([1, 2])('into a parent that does not exist yet (try %i): one project, complete; the other run fails and removes nothing', async () => {
+  test.each([1, 2, 3, 4])('into a parent that does not exist yet (try %i): one project, complete; the other run fails and removes nothing', async () => {
     const target = path.join(parent, 'new', 'deeper', 'app');
     const runs = [startCli([target, '--yes', ...OFFLINE], { cwd: parent }), startCli([target, '--yes', ...OFFLINE], { cwd: parent })];
     const results = await Promise.all(runs.map((run) => run.done));
