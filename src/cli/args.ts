@@ -1,6 +1,6 @@
 import { SettingKey, SETTINGS, SettingSpec } from '../settings';
 import { closest } from '../validate';
-import { Problem } from './ui';
+import { brief, Problem } from './ui';
 
 /** Where the project goes when no directory is given. */
 export const DEFAULT_DIRECTORY = 'hybrid-serverless-app';
@@ -126,7 +126,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (flag.kind === 'switch' || (flag.kind === 'setting' && flag.value !== undefined)) {
       if (inline !== undefined) {
         const alternative = flag.kind === 'setting' ? ` (use ${flag.spec.flag} or --no-${flag.spec.flag.slice(2)})` : '';
-        problems.push({ label: typed, message: `takes no value, but got ${JSON.stringify(inline)}${alternative}.` });
+        problems.push({ label: typed, message: `takes no value, but got ${brief(inline)}${alternative}.` });
         continue;
       }
       if (flag.kind === 'switch') {
@@ -150,7 +150,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
     if (flag.kind === 'valued') {
       if (valued[flag.name] !== undefined && valued[flag.name] !== value) {
-        problems.push({ label: name, message: `given twice (${JSON.stringify(valued[flag.name])} and ${JSON.stringify(value)}); give it once.` });
+        problems.push({ label: name, message: `given twice (${brief(valued[flag.name])} and ${brief(value)}); give it once.` });
       }
       valued[flag.name] = value;
     } else {
@@ -163,7 +163,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (previous !== undefined && JSON.stringify(previous) !== JSON.stringify(value)) {
       problems.push({
         label: spec.flag,
-        message: `given twice (${settingFlag[spec.key]} ${JSON.stringify(previous)} and ${name} ${JSON.stringify(value)}); give it once.`,
+        message: `given twice (${settingFlag[spec.key]} ${brief(previous)} and ${name} ${brief(value)}); give it once.`,
       });
     }
     settings[spec.key] = value;
@@ -173,7 +173,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (positionals.length > 1) {
     problems.push({
       label: 'arguments',
-      message: `expected one directory, got ${positionals.length}: ${positionals.map((p) => JSON.stringify(p)).join(', ')}. ` +
+      message: `expected one directory, got ${positionals.length}: ${positionals.slice(0, 5).map((p) => brief(p)).join(', ')}. ` +
         'Options start with "--"; a list is one comma-separated value, e.g. --subnet-ids subnet-a,subnet-b.',
     });
   }

@@ -1,12 +1,16 @@
 import { DEFAULTS, placeholdersIn, SETTINGS, withDefaults } from '../settings';
 import { DEFAULT_DIRECTORY, metavar } from './args';
-import { CLI_NAME } from './ui';
+import { CLI_NAME, wrap } from './ui';
+
+/** The width `--help` fits in. */
+const COLUMNS = 80;
+const DESCRIPTION_INDENT = 10;
 
 /** The options that are not settings, in the order of the CLI contract. */
 const OTHER_OPTIONS: ReadonlyArray<[string, string]> = [
   ['-y, --yes', 'defaults for everything not given; never prompt'],
   ['    --answers <file.json>', 'answers as JSON, keys = option names (and "name" for the project name)'],
-  ['    --force', 'write into a non-empty directory: overwrite only the generated files, delete nothing'],
+  ['    --force', 'write into a non-empty directory: add the files that are not there yet; never replace, delete or commit a file of yours (files that differ are kept and listed, .gitignore gets the entries the project needs appended, projen is not run after the install)'],
   ['    --dry-run', 'list what would be written, write nothing'],
   ['    --no-install', 'do not install dependencies (nor run projen)'],
   ['    --no-git', 'do not create a git repository'],
@@ -28,17 +32,20 @@ export function helpText(version: string): string {
     const shown = placeholders.includes(spec.key) ? 'a placeholder' : Array.isArray(value) ? value.join(',') : String(value);
     return [`${short}${usage}`, `${spec.summary} (default: ${shown})`];
   });
-  const width = Math.max(...[...settings, ...OTHER_OPTIONS].map(([usage]) => usage.length)) + 2;
-  const lines = (rows: ReadonlyArray<[string, string]>) => rows.map(([usage, text]) => `  ${usage.padEnd(width)}${text}`);
+  // Every line fits in 80 columns: each option on its line, its description wrapped below it.
+  const lines = (rows: ReadonlyArray<[string, string]>) => rows.flatMap(([usage, text]) =>
+    [`  ${usage}`, ...wrap(text, COLUMNS - DESCRIPTION_INDENT).map((line) => `${' '.repeat(DESCRIPTION_INDENT)}${line}`)]);
+  const prose = (text: string) => wrap(text, COLUMNS);
 
   return [
     `${CLI_NAME} ${version}`,
     '',
     `Usage: ${CLI_NAME} [directory] [options]`,
     '',
-    'Creates a serverless app reachable only from the corporate network (AWS CDK, managed by projen).',
-    `In a terminal, asks for the directory (default: ${DEFAULT_DIRECTORY}) and each setting not given.`,
-    'Placeholders synthesize offline; set the real values before `cdk deploy`.',
+    ...prose('Creates a serverless app reachable only from the corporate network (AWS CDK, managed by projen).'),
+    ...prose(`In a terminal, asks for the directory (default: ${DEFAULT_DIRECTORY}) and each setting not given, ` +
+      'then shows every answer and asks once before writing anything.'),
+    ...prose('Placeholders synthesize offline; set the real values before `cdk deploy`.'),
     '',
     'Settings (lists are comma-separated):',
     ...lines(settings),
@@ -46,11 +53,13 @@ export function helpText(version: string): string {
     'Options:',
     ...lines(OTHER_OPTIONS),
     '',
-    'Exit codes: 0 done, 1 failed while generating or installing, 2 bad usage or input, 130 cancelled.',
+    ...prose('Exit codes: 0 done, 1 failed while generating or installing, 2 bad usage or input, 130 cancelled ' +
+      '(128 + the signal number for other signals: 143 SIGTERM, 129 SIGHUP).'),
     '',
     'Examples:',
     '  npm create hybrid-serverless@latest my-app',
-    `  ${CLI_NAME} my-app --yes --topology ${DEFAULTS.topology} --domain ${DEFAULTS.domain} --no-install`,
+    `  ${CLI_NAME} my-app --yes --topology ${DEFAULTS.topology} \\`,
+    `      --domain ${DEFAULTS.domain} --no-install`,
     `  ${CLI_NAME} my-app --answers answers.json --dry-run`,
     '',
   ].join('\n');

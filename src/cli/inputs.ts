@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { HybridServerlessSettings } from '../options';
 import { ResolvedSettings, SettingKey, SETTINGS, SettingSpec, withDefaults } from '../settings';
-import { closest, show } from '../validate';
+import { closest } from '../validate';
 import { splitList } from './args';
-import { messageOf, Problem } from './ui';
+import { brief, messageOf, Problem } from './ui';
 
 /** A setting's value and where it came from, so that a problem names the flag or key to fix. */
 export interface Given {
@@ -29,30 +29,80 @@ export function answerLabel(file: string, key: string): string {
   return `${key} (in ${file})`;
 }
 
+/** The largest answers file read: a real one is a few hundred bytes. */
+const MAX_ANSWERS_BYTES = 64 * 1024;
+/** How deep an answers file may nest: an object of lists is 2. */
+const MAX_DEPTH = 8;
+/** The longest value a setting may have (a certificate ARN is about 90 characters). */
+export const MAX_VALUE_LENGTH = 1000;
+/** The most items a list may have. */
+export const MAX_LIST_ITEMS = 100;
+
+/** Reads at most `limit` bytes of a file (or a device, a pipe); `undefined` if there is more. */
+function readBounded(file: string, limit: number): string | undefined {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    for (;;) {
+      const read = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > limit) return undefined;
+    }
+    return buffer.subarray(0, length).toString('utf-8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** How deeply a JSON value nests, counted without recursion (so any depth is measured safely). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_DEPTH) return deepest;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /**
  * Reads `--answers <file.json>`: a JSON object keyed by option name. Every problem (unreadable
  * file, bad JSON, unknown keys) is returned rather than thrown, to be reported with the rest.
  */
 export function readAnswers(file: string, cwd: string): { answers: Answers; problems: Problem[] } {
   const empty = { answers: { settings: {} }, problems: [] as Problem[] };
+  const refuse = (message: string) => ({ ...empty, problems: [{ label: '--answers', message }] });
   let text: string;
   try {
-    text = fs.readFileSync(path.resolve(cwd, file), 'utf-8');
+    const read = readBounded(path.resolve(cwd, file), MAX_ANSWERS_BYTES);
+    if (read === undefined) {
+      return refuse(`${brief(file)} is larger than ${MAX_ANSWERS_BYTES / 1024} KiB; an answers file holds a few settings, ` +
+        'e.g. {"topology": "alb-lambda", "domain": "app.internal.example.com"}.');
+    }
+    text = read;
   } catch (error) {
-    return { ...empty, problems: [{ label: '--answers', message: `cannot read ${show(file)}: ${messageOf(error)}.` }] };
+    return refuse(`cannot read ${brief(file)}: ${messageOf(error)}.`);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { ...empty, problems: [{ label: '--answers', message: `${show(file)} is not valid JSON: ${messageOf(error)}.` }] };
+    return refuse(`${brief(file)} is not valid JSON: ${brief(messageOf(error)).slice(1, -1)}.`);
+  }
+  if (depthOf(data) > MAX_DEPTH) {
+    return refuse(`${brief(file)} nests values more than ${MAX_DEPTH} levels deep; values are strings, booleans or lists of strings.`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     return {
       ...empty,
       problems: [{
         label: '--answers',
-        message: `${show(file)} must hold a JSON object keyed by option name, e.g. {"topology": "alb-lambda", "domain": "app.internal.example.com"}.`,
+        message: `${brief(file)} must hold a JSON object keyed by option name, e.g. {"topology": "alb-lambda", "domain": "app.internal.example.com"}.`,
       }],
     };
   }
@@ -68,7 +118,7 @@ export function readAnswers(file: string, cwd: string): { answers: Answers; prob
     } else {
       const hint = closest(key, ANSWER_KEYS);
       problems.push({
-        label: answerLabel(file, show(key)),
+        label: answerLabel(file, brief(key)),
         message: `unknown key.${hint ? ` Did you mean "${hint}"?` : ''} Known keys: ${ANSWER_KEYS.join(', ')}.`,
       });
     }
@@ -94,12 +144,19 @@ export function normalize(spec: SettingSpec, value: unknown): unknown {
 /** JSON gives numbers and nulls where the flags can only give strings: say so plainly. */
 function typeProblem(spec: SettingSpec, value: unknown): string | undefined {
   if ((spec.kind === 'string' || spec.kind === 'choice') && typeof value !== 'string') {
-    return `must be a string (in quotes), got ${show(value)}.`;
+    return `must be a string (in quotes), got ${brief(value)}.`;
   }
   if (spec.kind === 'list' && !Array.isArray(value)) {
-    return `must be a list of strings (or one comma-separated string), got ${show(value)}.`;
+    return `must be a list of strings (or one comma-separated string), got ${brief(value)}.`;
   }
-  return undefined;
+  return sizeProblem(value);
+}
+
+/** Every value is bounded: no check ever sees (or echoes back) a megabyte. */
+export function sizeProblem(value: unknown): string | undefined {
+  if (Array.isArray(value) && value.length > MAX_LIST_ITEMS) return `lists ${value.length} items; at most ${MAX_LIST_ITEMS}.`;
+  const long = (Array.isArray(value) ? value : [value]).find((item) => typeof item === 'string' && item.length > MAX_VALUE_LENGTH);
+  return long === undefined ? undefined : `${brief(long)} is too long; at most ${MAX_VALUE_LENGTH} characters.`;
 }
 
 /** Flags override the answers file; every value is normalized and labelled with its source. */
@@ -188,7 +245,7 @@ export function normalizePackageSpec(spec: string, cwd: string): { spec?: string
   // eslint-disable-next-line no-control-regex
   if (trimmed.length === 0 || /[\u0000-\u001f\u007f"'`$\\]/.test(trimmed)) {
     return {
-      problem: `${show(spec)} is not an npm spec such as "^1.0.0", "latest" or "file:/path/to/create-hybrid-serverless-1.0.0.tgz" ` +
+      problem: `${brief(spec)} is not an npm spec such as "^1.0.0", "latest" or "file:/path/to/create-hybrid-serverless-1.0.0.tgz" ` +
         '(no quotes, backticks, "$", backslashes or control characters).',
     };
   }

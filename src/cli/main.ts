@@ -1,16 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ResolvedSettings, SETTINGS, withDefaults } from '../settings';
+import { placeholdersIn, ResolvedSettings, SETTINGS, withDefaults } from '../settings';
 import { checkProjectName, show } from '../validate';
 import { DEFAULT_DIRECTORY, formatTargetDir, parseArgs } from './args';
-import { Generator, writeProject } from './create';
+import { Generator, writeProject, WriteResult } from './create';
 import { helpText } from './help';
 import { answerLabel, Answers, isWanted, mergeSettings, normalizePackageSpec, readAnswers, settingsProblems, valuesOf } from './inputs';
-import { COMMIT_MESSAGE, initGit, installProject, packageManagerFrom } from './install';
-import { finishCommand, nextSteps } from './next-steps';
-import { Ask, askMissing } from './questions';
+import { COMMIT_MESSAGE, commandsFor, initGit, installProject, packageManagerFrom } from './install';
+import { cdCommand, finishCommand, installOnlyCommand, nextSteps } from './next-steps';
+import { Ask, askMissing, askWithPrompts, parseYesNo, yesNoQuestion } from './questions';
+import { listenForSignals, setInterruptMessage } from './signals';
 import { directoryProblem, projectNameFor, targetProblem } from './target';
-import { bold, CancelledError, CliError, CLI_NAME, dim, EXIT, green, Problem, red, UsageError, yellow } from './ui';
+import { bold, CancelledError, CliError, CLI_NAME, dim, EXIT, green, Problem, red, shellQuote, UsageError, yellow } from './ui';
 
 /** What the CLI runs in; tests replace parts of it. */
 export interface Context {
@@ -122,6 +123,7 @@ async function create(argv: readonly string[], context: Context): Promise<number
       force: args.force,
       ask: context.ask,
       warn: (text) => context.err(red(text, process.stderr)),
+      note: out,
     });
     directory = asked.directory ?? directory;
     given = asked.settings;
@@ -140,6 +142,14 @@ async function create(argv: readonly string[], context: Context): Promise<number
   const settings = withDefaults(valuesOf(given));
   const pm = packageManagerFrom(context.env.npm_config_user_agent);
 
+  // 8b. In a terminal, every answer once more, and one confirmation before anything is written
+  // (a dry run writes nothing, so it only shows them).
+  if (interactive) out(summaryOf(targetPath, settings));
+  if (interactive && !args.dryRun) {
+    const answer = await (context.ask ?? askWithPrompts)(yesNoQuestion(`Write the project ${args.force ? 'into' : 'to'} ${directory}?`, true));
+    if (answer === undefined || !parseYesNo(answer, true)) throw new CancelledError();
+  }
+
   // 9. Generate beside the target, then move into place (or only list, for --dry-run).
   out(`${args.dryRun ? 'Would create' : 'Creating'} ${bold(name)} in ${targetPath} ${dim(`(${summary(settings)})`)}`);
   const written = await writeProject({
@@ -149,40 +159,83 @@ async function create(argv: readonly string[], context: Context): Promise<number
     packageSpec,
     packageManager: pm,
     dryRun: args.dryRun,
+    force: args.force,
     generator: context.generator,
   });
   if (args.dryRun) {
-    out(`${written.files.length} files would be written${written.existing.length ? ` (${written.existing.length} over existing files, marked *)` : ''}:`);
-    for (const file of written.files) out(`  ${written.existing.includes(file) ? '* ' : ''}${file}`);
+    out(`${written.written.length} files would be written${existingNote(written, true)}:`);
+    for (const file of written.files) out(`  ${marker(written, file)}${file}`);
     out('Dry run: nothing was written.');
     return EXIT.ok;
   }
-  out(green(`Wrote ${written.files.length} files${written.existing.length ? ` (${written.existing.length} replaced)` : ''}.`));
+  out(green(`Wrote ${written.written.length} files${existingNote(written, false)}.`));
+  if (written.kept.length > 0) {
+    out(yellow(`Kept ${written.kept.length} of your files, which differ from what the project has (yours are unchanged):`));
+    for (const file of written.kept) out(`  ${file}${file === '.gitignore' && written.gitignoreMerged ? ' (the entries the project needs were added at its end)' : ''}`);
+    out(yellow('To see ours, create the project with the same options in an empty directory and compare.'));
+  }
 
-  // 10. Install, and let projen pin what it resolved.
+  // 10. Install, and let projen pin what it resolved. With --force, projen is not run: it
+  // rewrites its managed files (package.json, .gitignore, …) and removes build output.
+  const lockfilesBefore = LOCKFILES.filter((file) => fs.existsSync(path.join(targetPath, file)));
+  const gitStep = `${[cdCommand(targetPath, cwd), gitCommand(written, args.force)].filter(Boolean).join(' && ')}`;
+  const finish = (what: string, steps: { install: boolean }) => [
+    what,
+    `The project files are in ${targetPath} and were kept. To finish, run:`,
+    ...(steps.install ? [`  ${args.force ? installOnlyCommand(targetPath, cwd, pm) : finishCommand(targetPath, cwd, pm)}`] : []),
+    ...(args.git ? [`${steps.install ? 'and then, for a repository:\n' : ''}  ${gitStep}`] : []),
+  ].join('\n');
   if (args.install) {
     out(`Installing dependencies with ${pm}…`);
-    const outcome = await whileIgnoringSigint(() => installProject(targetPath, pm));
+    setInterruptMessage(() => finish('Interrupted: the install did not complete.', { install: true }));
+    const outcome = await installProject(targetPath, pm, { installOnly: args.force });
     if (outcome.failed) {
-      throw new CliError([
-        `${outcome.interrupted ? 'Interrupted' : 'Failed'}: "${outcome.failed.join(' ')}" did not complete.`,
-        `The project files are in ${targetPath} and were kept. To finish, run:`,
-        `  ${finishCommand(targetPath, cwd, pm)}`,
-        ...(args.git ? [`and then, for a repository: git init && git add -A && git commit -m "${COMMIT_MESSAGE}"`] : []),
-      ].join('\n'), outcome.interrupted ? EXIT.cancelled : EXIT.failed);
+      const failed = outcome.failed.join(' ');
+      throw new CliError(finish(outcome.notFound
+        ? `"${failed}" could not run: ${outcome.failed[0]} was not found on the PATH. Install Node.js with npm (https://nodejs.org)` +
+          `${pm === 'npm' ? '' : ` and ${pm}`}, then finish below.`
+        : `Failed: "${failed}" did not complete.`, { install: true }), EXIT.failed);
     }
+    if (args.force) out(yellow(`Note: "${commandsFor(pm).exec('projen').join(' ')}" was not run, as it rewrites the files it manages; run it once you have reviewed the kept files.`));
   }
 
-  // 11. A repository with one commit.
+  // 11. A repository with one commit (with --force: of the files this run created).
   if (args.git) {
-    const outcome = await initGit(targetPath);
-    out(outcome.done ? 'Created a git repository with one commit.' : yellow(`Note: ${outcome.note}`));
+    setInterruptMessage(() => finish('Interrupted while creating the git repository.', { install: false }));
+    const newLockfiles = LOCKFILES.filter((file) => !lockfilesBefore.includes(file) && fs.existsSync(path.join(targetPath, file)));
+    const created = [...written.written, ...newLockfiles];
+    const outcome = await initGit(targetPath, args.force ? created : undefined);
+    if (outcome.done) out(`Created a git repository with one commit${args.force ? ' of the files this run created' : ''}.`);
+    else out(yellow(`Note: ${outcome.note}${outcome.missing ? ` Install git, then run:\n  ${gitStep}` : ''}`));
   }
+  setInterruptMessage(() => `Interrupted: ${name} is in ${targetPath}.`);
 
   // 12. What to do next.
   out(green(`\nDone: ${name} is ready.`));
-  out(nextSteps({ targetPath, cwd, pm, installed: args.install, settings }));
+  out(nextSteps({ targetPath, cwd, pm, installed: args.install && !args.force, settings }));
   return EXIT.ok;
+}
+
+/** How the existing files fared: "(3 already there, kept …)". */
+function existingNote(result: WriteResult, dryRun: boolean): string {
+  const parts = [
+    ...(result.identical.length ? [`${result.identical.length} already there and the same (marked =)`] : []),
+    ...(result.kept.length ? [`${result.kept.length} already there and different: ${dryRun ? 'would be' : ''} kept as they are (marked *)`.replace('  ', ' ')] : []),
+  ];
+  return parts.length ? `; ${parts.join(', ')}` : '';
+}
+
+function marker(result: WriteResult, file: string): string {
+  if (result.kept.includes(file)) return '* ';
+  return result.identical.includes(file) ? '= ' : '';
+}
+
+/** The lockfiles an install writes. */
+const LOCKFILES = ['package-lock.json', 'pnpm-lock.yaml', 'yarn.lock'];
+
+function gitCommand(result: WriteResult, force: boolean): string {
+  const add = force ? `git add -- ${result.written.map(shellQuote).join(' ')}` : 'git add -A';
+  return `git init && ${add} && git commit -m "${COMMIT_MESSAGE}"`;
 }
 
 /** The project directory named after a project name from the answers file (its last part). */
@@ -203,30 +256,51 @@ function directoryProblems(directory: string, cwd: string, force: boolean, nameF
   return problems;
 }
 
+/** Every setting as it will be written, the placeholders marked, for the confirmation. */
+function summaryOf(targetPath: string, settings: ResolvedSettings): string {
+  const placeholders = placeholdersIn(settings);
+  const rows: Array<[string, string]> = [['directory', targetPath], ...SETTINGS.flatMap((spec): Array<[string, string]> => {
+    const value = settings[spec.key];
+    if (value === undefined) return [];
+    const shown = spec.kind === 'boolean' ? (value ? 'yes' : 'no')
+      : spec.choices?.find((choice) => choice.value === value)?.title ?? (Array.isArray(value) ? value.join(', ') : String(value));
+    return [[spec.key, `${shown}${placeholders.includes(spec.key) ? yellow(' (placeholder)') : ''}`]];
+  })];
+  const width = Math.max(...rows.map(([key]) => key.length)) + 2;
+  return ['', bold('Summary:'), ...rows.map(([key, value]) => `  ${key.padEnd(width)}${value}`)].join('\n');
+}
+
 function summary(settings: ResolvedSettings): string {
   const topology = SETTINGS[0].choices?.find((choice) => choice.value === settings.topology)?.title ?? settings.topology;
   return `${topology}, ${settings.frontend ? 'with a frontend' : 'API only'}, ${show(settings.domain)}`;
 }
 
-/** Ctrl-C during the install reaches the child; we stay to say how to finish. */
-async function whileIgnoringSigint<T>(work: () => Promise<T>): Promise<T> {
-  const ignore = () => undefined;
-  process.on('SIGINT', ignore);
-  try {
-    return await work();
-  } finally {
-    process.off('SIGINT', ignore);
-  }
-}
-
 /** The entry point of `bin/create-hybrid-serverless`. */
 export async function main(): Promise<void> {
+  const out = lineWriter(process.stdout);
+  const err = lineWriter(process.stderr);
+  listenForSignals(err);
   const code = await run(process.argv.slice(2), {
     cwd: process.cwd(),
     interactive: Boolean(process.stdin.isTTY),
     env: process.env,
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+    out,
+    err,
   });
   process.exitCode = code;
+}
+
+/**
+ * Writes lines to a stream that may be closed by its reader (`… | head -1`): the CLI does not
+ * crash on EPIPE, it carries on (a half-written project would be worse) and writes no more there.
+ */
+export function lineWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let open = true;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    open = false;
+  });
+  return (text) => {
+    if (open) stream.write(`${text}\n`);
+  };
 }

@@ -23,6 +23,11 @@ export function finishCommand(targetPath: string, cwd: string, pm: PackageManage
   return [cdCommand(targetPath, cwd), installCommand(pm)].filter(Boolean).join(' && ');
 }
 
+/** The same without projen (with `--force`, projen would rewrite the user's kept files). */
+export function installOnlyCommand(targetPath: string, cwd: string, pm: PackageManagerName): string {
+  return [cdCommand(targetPath, cwd), commandsFor(pm).install.join(' ')].filter(Boolean).join(' && ');
+}
+
 export interface NextStepsOptions {
   readonly targetPath: string;
   readonly cwd: string;

@@ -1,22 +1,103 @@
 import * as path from 'path';
 import type { PromptObject } from 'prompts';
-import { SETTINGS, SettingSpec, withDefaults } from '../settings';
+import { placeholdersIn, SETTINGS, SettingSpec, withDefaults } from '../settings';
 import { DEFAULT_DIRECTORY, formatTargetDir } from './args';
 import { answerProblem, GivenSettings, isWanted, normalize, valuesOf } from './inputs';
 import { directoryProblem, projectNameFor, targetProblem } from './target';
-import { CancelledError, dim } from './ui';
+import { CancelledError, dim, useColor, wrap } from './ui';
 
 /** Asks one question; `prompts` in the CLI, a stand-in in tests. */
 export type Ask = (question: PromptObject<'value'>) => Promise<unknown>;
 
-/** Asks with `prompts`, loaded only when there is something to ask. */
+/** Rows kept free below a question, so that its one-line error never scrolls the screen (see `askWithPrompts`). */
+const ROWS_BELOW = 3;
+
+/**
+ * Asks with `prompts`, loaded only when there is something to ask. prompts draws an error under
+ * the question and jumps back with a saved cursor position; if that line scrolls the screen or
+ * wraps, the jump lands on the wrong row and every redraw leaves copies and erases answered
+ * questions. So rows are made free below the question first, and errors are cut to one line.
+ */
 export const askWithPrompts: Ask = async (question) => {
+  // prompts colours with kleur, which does not know NO_COLOR (https://no-color.org); it colours
+  // its symbols when it is loaded, so kleur is switched off first.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  if (!useColor(process.stdout)) require(require.resolve('kleur', { paths: [require.resolve('prompts')] })).enabled = false;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const prompts = require('prompts') as typeof import('prompts');
+  if (process.stdout.isTTY) process.stdout.write(`${'\n'.repeat(ROWS_BELOW)}\u001b[${ROWS_BELOW}A`);
   // The default onCancel lets prompts carry on with partial answers: Ctrl-C or Esc must stop.
   const answers = await prompts(question, { onCancel: () => { throw new CancelledError(); } });
   return answers.value;
 };
+
+/** A validation message that fits on the one line under the question (in a terminal). */
+export function oneLine(message: string): string {
+  const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+  const max = columns ? columns - 4 : Infinity;
+  if (message.length <= max) return message;
+  // The answer is on screen just above: long quotes of it are shortened, and whole sentences
+  // are kept while they fit, so the reason shows rather than the echo.
+  const shorter = message
+    .replace(/^"[^"]*" (is|are|has|does)\b/, 'That $1')
+    .replace(/"[^"]*"/g, (quoted) => (quoted.length > 24 ? `${quoted.slice(0, 12)}…"` : quoted));
+  const [first, ...rest] = shorter.split(/(?<=[.?!]) /);
+  let line = first.length <= max ? first : `${first.slice(0, max - 1)}…`;
+  for (const sentence of rest) {
+    if (line.length + 1 + sentence.length > max) break;
+    line = `${line} ${sentence}`;
+  }
+  return line;
+}
+
+/** `validate` for prompts: the problem in one line, or `true`. */
+function validator(check: (input: string) => string | undefined): (input: string) => string | true {
+  return (input) => {
+    const problem = check(input);
+    return problem === undefined ? true : oneLine(problem);
+  };
+}
+
+/** A setting's question, short (one line at 80 columns); what was in brackets goes to the hint. */
+export function shortQuestion(spec: SettingSpec): { question: string; aside?: string } {
+  const match = /^(.*?) \((.*)\)(\??)$/.exec(spec.question);
+  return match ? { question: `${match[1]}${match[3]}`, aside: match[2] } : { question: spec.question };
+}
+
+/** The lines shown above a question: what it means, and whether the value offered is a placeholder. */
+export function hintLines(spec: SettingSpec, known: GivenSettings): string[] {
+  const { aside } = shortQuestion(spec);
+  const texts = [aside, spec.hint].filter((text): text is string => Boolean(text));
+  const defaults = withDefaults(valuesOf(known));
+  if (placeholdersIn(defaults).includes(spec.key)) texts.push('A placeholder: Enter keeps it; set the real value before cdk deploy.');
+  const width = Math.min(process.stdout.isTTY ? process.stdout.columns || 80 : 80, 100);
+  return texts.flatMap((text) => wrap(text, width - 2, '  ')).map((line) => `  ${line}`);
+}
+
+/** "y", "yes", "n", "no" (any case), or empty for the default; `undefined` for anything else. */
+export function parseYesNo(answer: unknown, initial: boolean): boolean | undefined {
+  if (typeof answer === 'boolean') return answer;
+  const text = typeof answer === 'string' ? answer.trim().toLowerCase() : '';
+  if (text === '') return initial;
+  if (text === 'y' || text === 'yes') return true;
+  if (text === 'n' || text === 'no') return false;
+  return undefined;
+}
+
+/**
+ * A yes/no question that takes y or n and then Enter, as every other question does: prompts'
+ * `confirm` answers on the y itself, and the Enter that follows answered the next question.
+ */
+export function yesNoQuestion(message: string, initial: boolean): PromptObject<'value'> {
+  return {
+    type: 'text',
+    name: 'value',
+    message: `${message} ${initial ? '(Y/n)' : '(y/N)'}`,
+    // Shown as the answer Enter gives.
+    initial: initial ? 'yes' : 'no',
+    validate: validator((input) => (parseYesNo(input, initial) === undefined ? 'answer y or n (Enter: the default).' : undefined)),
+  };
+}
 
 /** Checks a typed directory as the CLI will use it: a valid name, an empty or new directory. */
 export function checkDirectoryAnswer(input: string, cwd: string, force: boolean): string | undefined {
@@ -33,14 +114,14 @@ export function directoryQuestion(cwd: string, force: boolean): PromptObject<'va
     name: 'value',
     message: 'Project directory',
     initial: DEFAULT_DIRECTORY,
-    validate: (input: string) => checkDirectoryAnswer(input || DEFAULT_DIRECTORY, cwd, force) ?? true,
+    validate: validator((input: string) => checkDirectoryAnswer(input || DEFAULT_DIRECTORY, cwd, force)),
   };
 }
 
 /** The question for one setting: its default follows the answers so far (the certificate's region). */
 export function settingQuestion(spec: SettingSpec, known: GivenSettings): PromptObject<'value'> {
   const initial = withDefaults(valuesOf(known))[spec.key];
-  const message = spec.hint ? `${spec.question} ${dim(`(${spec.hint})`)}` : spec.question;
+  const message = shortQuestion(spec).question;
   if (spec.kind === 'choice') {
     const choices = spec.choices ?? [];
     return {
@@ -51,17 +132,14 @@ export function settingQuestion(spec: SettingSpec, known: GivenSettings): Prompt
       initial: Math.max(0, choices.findIndex((choice) => choice.value === initial)),
     };
   }
-  if (spec.kind === 'boolean') {
-    // `confirm`, not `toggle`: a yes/no question should take y and n (a toggle only takes space and arrows).
-    return { type: 'confirm', name: 'value', message, initial: Boolean(initial) };
-  }
+  if (spec.kind === 'boolean') return yesNoQuestion(message, Boolean(initial));
   return {
     type: 'text',
     name: 'value',
     message,
     // An optional setting has no default: an empty answer leaves it out.
     initial: Array.isArray(initial) ? initial.join(', ') : initial === undefined ? '' : String(initial),
-    validate: (input: string) => (isLeftOut(spec, input) ? undefined : answerProblem(spec.key, input, known)) ?? true,
+    validate: validator((input: string) => (isLeftOut(spec, input) ? undefined : answerProblem(spec.key, input, known))),
   };
 }
 
@@ -81,6 +159,8 @@ export async function askMissing(options: {
   readonly ask?: Ask;
   /** Shows why an answer was refused. */
   readonly warn: (text: string) => void;
+  /** Shows the hint lines above a question. @default - none */
+  readonly note?: (text: string) => void;
 }): Promise<{ directory?: string; settings: GivenSettings }> {
   const ask = options.ask ?? askWithPrompts;
   let directory: string | undefined;
@@ -92,7 +172,10 @@ export async function askMissing(options: {
   for (const spec of SETTINGS) {
     if (settings[spec.key] || !isWanted(spec, settings)) continue;
     for (;;) {
-      const answer = await ask(settingQuestion(spec, settings));
+      for (const line of hintLines(spec, settings)) options.note?.(dim(line));
+      const question = settingQuestion(spec, settings);
+      const typed = await ask(question);
+      const answer = spec.kind === 'boolean' && typed !== undefined ? parseYesNo(typed, Boolean(withDefaults(valuesOf(settings))[spec.key])) : typed;
       // prompts gives `undefined` when a question was dismissed without Ctrl-C: treat it as one.
       if (answer === undefined) throw new CancelledError();
       if (isLeftOut(spec, answer)) break;

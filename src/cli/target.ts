@@ -1,11 +1,20 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkProjectName, show, toValidProjectName } from '../validate';
-import { CLI_NAME } from './ui';
+import { brief, CLI_NAME } from './ui';
+
+/** The longest file name and path most file systems take. */
+const MAX_NAME = 255;
+const MAX_PATH = 4095;
 
 /** A directory name that cannot be printed or pasted safely is refused, not guessed at. */
 export function directoryProblem(directory: string): string | undefined {
   if (directory.length === 0) return 'must not be empty; give a directory such as "my-app".';
+  if (directory.length > MAX_PATH) return `is ${directory.length} characters long; a path can have at most ${MAX_PATH}. Choose a shorter one.`;
+  const long = directory.split(/[/\\]/).find((part) => Buffer.byteLength(part) > MAX_NAME);
+  if (long) {
+    return `${brief(long)} is ${Buffer.byteLength(long)} bytes long; a file name can have at most ${MAX_NAME}. Choose a shorter name.`;
+  }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(directory)) return `${show(directory)} contains control characters (a newline?); choose a plain name.`;
   return undefined;
@@ -38,6 +47,11 @@ export function isEmptyDir(dir: string): boolean {
 export function targetProblem(targetPath: string, force: boolean): string | undefined {
   // The target itself may be a symbolic link to a directory; what is inside it is not followed.
   const stat = statOrUndefined(targetPath);
+  const link = lstatOrUndefined(targetPath);
+  if (!stat && link?.isSymbolicLink()) {
+    return `${show(targetPath)} is a symbolic link to ${show(fs.readlinkSync(targetPath))}, which does not exist; ` +
+      'remove the link or choose another directory.';
+  }
   if (stat && !stat.isDirectory()) {
     return `${show(targetPath)} exists and is not a directory; choose another directory.`;
   }

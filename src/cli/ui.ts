@@ -52,7 +52,7 @@ export function formatProblems(problems: readonly Problem[]): string {
 }
 
 // Colours only for a terminal, and never when NO_COLOR is set (https://no-color.org).
-const useColor = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !process.env.NO_COLOR;
+export const useColor = (stream: NodeJS.WriteStream) => Boolean(stream.isTTY) && !process.env.NO_COLOR;
 const paint = (open: number, close: number) => (text: string, stream: NodeJS.WriteStream = process.stdout) =>
   useColor(stream) ? `\u001b[${open}m${text}\u001b[${close}m` : text;
 
@@ -74,4 +74,44 @@ export function messageOf(error: unknown): string {
   // Not `instanceof Error`: errors from other realms (vm contexts, Jest) are not instances.
   const message = typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
   return message.replace(/\.$/, '');
+}
+
+/** The longest value echoed back in a message; longer ones are cut, with their length said. */
+const ECHO_LIMIT = 60;
+
+/** A value as JSON for a message, cut to a readable length: a 50 MB answer is not echoed back. */
+export function brief(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  if (text.length <= ECHO_LIMIT) return text;
+  return `${text.slice(0, ECHO_LIMIT - 10)}…(${typeof value === 'string' ? `${value.length} characters` : 'cut'})`;
+}
+
+/**
+ * Wraps text into lines of at most `width` characters, at spaces (a longer word is cut), each
+ * line after the first starting with `indent`.
+ */
+export function wrap(text: string, width: number, indent = ''): string[] {
+  const lines: string[] = [];
+  let line = '';
+  const room = () => width - (lines.length === 0 ? 0 : indent.length);
+  for (const word of text.split(' ')) {
+    if (line && `${line} ${word}`.length > room()) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+    while (line.length > room()) {
+      const cut = room();
+      lines.push(line.slice(0, cut));
+      line = line.slice(cut);
+    }
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines.map((part, i) => (i === 0 ? part : `${indent}${part}`));
 }

@@ -20,16 +20,24 @@ describe('--help and --version', () => {
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain('Usage: create-hybrid-serverless [directory] [options]');
+    // The descriptions wrap to fit 80 columns.
+    const text = result.stdout.replace(/\s+/g, ' ');
     for (const spec of SETTINGS) {
       expect(result.stdout).toContain(spec.flag);
-      expect(result.stdout).toContain(spec.summary);
+      expect(text).toContain(spec.summary);
     }
     for (const option of ['-t, --topology', '--no-frontend', '-y, --yes', '--answers <file.json>', '--force', '--dry-run',
       '--no-install', '--no-git', '--package-spec <npm spec>', '-h, --help', '-v, --version']) {
       expect(result.stdout).toContain(option);
     }
-    expect(result.stdout).toContain('Exit codes: 0 done, 1 failed while generating or installing, 2 bad usage or input, 130 cancelled.');
+    expect(text).toContain('Exit codes: 0 done, 1 failed while generating or installing, 2 bad usage or input, 130 cancelled');
+    expect(text).toContain('--force write into a non-empty directory: add the files that are not there yet; never replace, delete or commit a file of yours');
     expect(fs.readdirSync(parent)).toEqual([]);
+  });
+
+  test('--help fits in 80 columns', () => {
+    const lines = runCli(['--help'], { cwd: parent }).stdout.split('\n');
+    expect(lines.filter((line) => [...line].length > 80)).toEqual([]);
   });
 
   test.each([['--version'], ['-v']])('%s prints the version', (flag) => {
@@ -225,16 +233,16 @@ describe('an existing directory', () => {
     expect(leftovers(parent)).toEqual([]);
   });
 
-  test('--force --dry-run marks the files that would be replaced', () => {
+  test('--force --dry-run marks the files that are there and would be kept', () => {
     const result = runCli(['app', '--yes', '--force', '--dry-run', ...OFFLINE], { cwd: parent });
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('(1 over existing files, marked *)');
+    expect(result.stdout).toContain('1 already there and different: would be kept as they are (marked *)');
     expect(result.stdout).toContain('  * README.md\n');
     expect(filesIn(target)).toEqual(['README.md', 'docs/design.md', 'notes.txt']);
     expect(leftovers(parent)).toEqual([]);
   });
 
-  test('--force: the generated files written, the user\'s other files untouched', () => {
+  test('--force: the generated files added, the user\'s files untouched (a README that differs is kept and listed)', () => {
     const fresh = tempDir();
     try {
       expect(runCli(['app', '--yes', ...OFFLINE], { cwd: fresh }).status).toBe(0);
@@ -243,8 +251,8 @@ describe('an existing directory', () => {
       const result = runCli(['app', '--yes', '--force', ...OFFLINE], { cwd: parent });
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
-      expect(result.stdout).toContain('(1 replaced)');
-      expect(contentsOf(target)).toEqual({ ...generated, 'notes.txt': 'keep me', 'docs/design.md': 'keep me too' });
+      expect(result.stdout).toContain('Kept 1 of your files, which differ from what the project has (yours are unchanged):\n  README.md\n');
+      expect(contentsOf(target)).toEqual({ ...generated, 'README.md': 'my own readme', 'notes.txt': 'keep me', 'docs/design.md': 'keep me too' });
       expect(leftovers(parent)).toEqual([]);
     } finally {
       fs.rmSync(fresh, { recursive: true, force: true });

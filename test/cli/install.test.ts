@@ -106,6 +106,6 @@ describe('initGit', () => {
 
   test('skipped when git is missing', async () => {
     process.env.PATH = home;
-    expect(await initGit(dir)).toEqual({ done: false, note: 'git was not found, so no repository was created.' });
+    expect(await initGit(dir)).toEqual({ done: false, note: 'git was not found on the PATH, so no repository was created.', missing: true });
   });
 });

@@ -3,7 +3,7 @@ import * as path from 'path';
 import type { PromptObject } from 'prompts';
 import { everySettingFlag, settingsAsked, tempDir } from './util';
 import { Context, run } from '../../src/cli/main';
-import { Ask } from '../../src/cli/questions';
+import { Ask, shortQuestion } from '../../src/cli/questions';
 import { CancelledError } from '../../src/cli/ui';
 import type { GenerateOptions } from '../../src/generate';
 import { Topology } from '../../src/options';
@@ -61,9 +61,11 @@ describe('interactive flow', () => {
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
     // Settings that do not apply to the default topology (an existing VPC endpoint) are not asked.
-    expect(questions.map((q) => String(q.message).split(' (')[0])).toEqual([
+    // Short questions (what was in brackets is shown above them), then one confirmation.
+    expect(questions.map((q) => String(q.message).replace(/ \((y\/N|Y\/n)\)$/, ''))).toEqual([
       'Project directory',
-      ...settingsAsked().map((spec) => spec.question.split(' (')[0]),
+      ...settingsAsked().map((spec) => shortQuestion(spec).question),
+      'Write the project to hybrid-serverless-app?',
     ]);
     expect(settingsAsked().map((spec) => spec.key)).not.toContain('vpcEndpointId');
     const [topology, frontend] = questions.slice(1);
@@ -72,7 +74,8 @@ describe('interactive flow', () => {
       expect.objectContaining({ value: 'apigw-vpce', description: expect.stringContaining('throttling, request validation') }),
       expect.objectContaining({ value: 'alb-lambda', description: expect.stringContaining('simpler, cheaper, one hop shorter') }),
     ]);
-    expect(frontend.type).toBe('confirm');
+    // y or n, then Enter, as for every other question: a confirm would take the y alone.
+    expect(frontend).toMatchObject({ type: 'text', message: 'Serve a single-page web app next to the API? (y/N)', initial: 'no' });
     // The certificate's default follows the region and account answered before it.
     const certificate = questions.find((q) => String(q.message).startsWith('ACM certificate'))!;
     expect(certificate.initial).toBe('arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-0000-0000-000000000000');
@@ -142,8 +145,31 @@ describe('interactive flow', () => {
       cwd, interactive: true, ask: defaultsAsker(questions),
     });
     const asked = questions.map((q) => String(q.message));
-    expect(asked).toHaveLength(settingsAsked({ topology: Topology.APIGW_VPCE }).length - 3);
+    // The settings not given, and the confirmation.
+    expect(asked).toHaveLength(settingsAsked({ topology: Topology.APIGW_VPCE }).length - 3 + 1);
     expect(asked.some((m) => m.startsWith('AWS region') || m.startsWith('How should'))).toBe(false);
+  });
+
+  test('every answer is shown once more; "n" to the one confirmation: exit 130, nothing written', async () => {
+    const questions: Array<PromptObject<'value'>> = [];
+    const answerDefault = defaultsAsker(questions);
+    const ask: Ask = async (question) => (String(question.message).startsWith('Write the project') ? 'n' : answerDefault(question));
+    const result = await runInProcess(['app', '--no-install', '--no-git'], { cwd, interactive: true, ask });
+    expect(result.code).toBe(130);
+    expect(result.err).toBe('Cancelled: nothing was written.');
+    expect(result.out).toContain(`Summary:\n  directory       ${path.join(cwd, 'app')}\n  topology        ALB straight to Lambda\n  frontend        no\n`);
+    expect(result.out).toContain('  hostedZoneId    Z0123456789ABCDEFGHIJ (placeholder)\n');
+    expect(result.generated).toEqual([]);
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
+  test('a dry run shows the answers but asks no confirmation: it writes nothing', async () => {
+    const questions: Array<PromptObject<'value'>> = [];
+    const result = await runInProcess(['app', '--dry-run', '--no-install', '--no-git'], { cwd, interactive: true, ask: defaultsAsker(questions) });
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('Summary:');
+    expect(questions.map((q) => String(q.message)).filter((m) => m.startsWith('Write the project'))).toEqual([]);
+    expect(fs.readdirSync(cwd)).toEqual([]);
   });
 
   test('Ctrl-C at any question: exit 130, nothing written', async () => {

@@ -105,3 +105,54 @@ export function settingsAsked(answers: HybridServerlessSettings = {}): SettingSp
   const settings = withDefaults(answers);
   return SETTINGS.filter((spec) => spec.when?.(settings) ?? true);
 }
+
+export interface StartedCli {
+  readonly child: ReturnType<typeof spawn>;
+  /** Resolves when the CLI has exited. */
+  readonly done: Promise<CliRun & { signal: NodeJS.Signals | null }>;
+}
+
+/** Starts the built CLI (stdin a closed pipe) and returns at once, to send it signals. */
+export function startCli(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): StartedCli {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => { stdout += chunk; });
+  child.stderr!.on('data', (chunk) => { stderr += chunk; });
+  const done = new Promise<CliRun & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr, output: stdout + stderr }));
+  });
+  return { child, done };
+}
+
+/** Waits until `condition` holds; fails with `what` if it does not within the time. */
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Whether a process is running (a zombie, dead but not yet reaped, is not). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf-8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A directory of stand-in commands to put first on the PATH: each a small shell script.
+ * Returns the directory.
+ */
+export function fakeBin(scripts: Record<string, string>): string {
+  const dir = tempDir('chs-bin-');
+  for (const [name, body] of Object.entries(scripts)) {
+    fs.writeFileSync(path.join(dir, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  }
+  return dir;
+}
