@@ -1,7 +1,7 @@
 import { awscdk, javascript } from 'projen';
 import { readmeContents } from './components/docs';
 import { Frontend } from './components/frontend';
-import { ApiHandlers } from './components/handlers';
+import { ApiHandlers, HANDLER_DEPS } from './components/handlers';
 import { Infrastructure } from './components/infrastructure';
 import { AppTests } from './components/tests';
 import { templateContext } from './context';
@@ -51,7 +51,7 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
       lambdaAutoDiscover: false,
       ...options,
       packageManager: options.packageManager ?? javascript.NodePackageManager.NPM,
-      deps: ['cdk-nag@^3.0.2', ...(options.deps ?? [])],
+      deps: ['cdk-nag@^3.0.2', ...HANDLER_DEPS, ...(options.deps ?? [])],
       context: {
         // Server access logs are delivered through the bucket policy, not ACLs (cfn-lint W3045).
         '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
