@@ -23,6 +23,8 @@ export interface TemplateContext {
   readonly vpcEndpointId: string | false;
   /** Where the API function may send from inside the VPC; empty when it runs outside. */
   readonly handlerDestinations: readonly Destination[];
+  /** The same, for the README: `{ cidr, ports }` with ports as `5432` or `8080-8089`. */
+  readonly handlerDestinationRows: ReadonlyArray<{ cidr: string; ports: string }>;
   /** Whether the API function runs inside the VPC. */
   readonly handlerInVpc: boolean;
   /** Concurrent executions reserved for the API function, or false for none. */
@@ -98,6 +100,7 @@ function acknowledgements(settings: ResolvedSettings): TemplateContext['acknowle
 export function templateContext(name: string, settings: ResolvedSettings): TemplateContext {
   const topology = TOPOLOGY_MODULES[settings.topology];
   const placeholderKeys = placeholdersIn(settings);
+  const destinations = (settings.handlerEgress ?? []).map((entry) => parseDestination(entry)!);
   return {
     name,
     settings,
@@ -109,7 +112,11 @@ export function templateContext(name: string, settings: ResolvedSettings): Templ
     apiClass: topology.apiClass,
     apiModule: topology.apiModule,
     topologyTitle: topology.title,
-    handlerDestinations: (settings.handlerEgress ?? []).map((entry) => parseDestination(entry)!),
+    handlerDestinations: destinations,
+    handlerDestinationRows: destinations.map(({ cidr, fromPort, toPort }) => ({
+      cidr,
+      ports: fromPort === toPort ? `${fromPort}` : `${fromPort}-${toPort}`,
+    })),
     handlerInVpc: Boolean(settings.handlerEgress?.length),
     reservedConcurrency: settings.reservedConcurrency ?? false,
     vpcEndpointId: settings.vpcEndpointId ?? false,
