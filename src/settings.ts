@@ -1,7 +1,8 @@
 import { HybridServerlessSettings, Topology } from './options';
 import {
   Check, checkAccount, checkBoolean, checkCertificateArn, checkCorporateCidrs, checkDomain,
-  checkHandlerEgress, checkHostedZoneId, checkOneOf, checkReservedConcurrency, checkProjectNameAllowingCapitals, checkRegion, checkSubnetIds, checkVpcEndpointId, checkVpcId, partitionOf,
+  checkHandlerEgress, checkHostedZoneId, checkOneOf, checkProjectNameAllowingCapitals, checkRegion, checkReservedConcurrency,
+  checkSubnetIds, checkVpcEndpointId, checkVpcId, partitionOf,
 } from './validate';
 
 /** The settings with every default applied. */
