@@ -324,8 +324,11 @@ export const checkHandlerEgress: Check<unknown> = (value) => {
       return `${show(entry)} is not a destination: a CIDR, ":" and a port or a port range from 1 to 65535, ` +
         'e.g. "10.20.0.0/16:5432" or "10.30.0.0/24:8080-8089".';
     }
+    if (/\/0$/.test(destination.cidr)) {
+      return `${show(entry)} would let the function send anywhere; list the on-premises ranges it must reach.`;
+    }
     const problem = checkCidr(destination.cidr);
-    if (problem) return problem;
+    if (problem) return `${show(entry)} is not a destination: ${problem}`;
   }
   const duplicate = value.find((entry, i) => value.indexOf(entry) !== i);
   if (duplicate) return `lists ${show(duplicate)} twice.`;
