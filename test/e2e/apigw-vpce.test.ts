@@ -81,7 +81,7 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
     expect(changed).toContain('.projenrc.ts');
     expect(changed).toContain('src/hybrid/config.ts');
     expect(changed.filter((file) => file !== '.projenrc.ts' && !managed.includes(file))).toEqual([]);
-    for (const own of ['src/api/api.lambda.ts', 'src/app-stack.ts', 'src/main.ts', 'test/api.test.ts', 'README.md']) {
+    for (const own of ['src/api/app.ts', 'src/api/api.lambda.ts', 'src/app-stack.ts', 'src/main.ts', 'test/api.test.ts', 'README.md']) {
       expect(changed).not.toContain(own);
     }
   });
