@@ -1,5 +1,6 @@
 import { SwitchedOffCheck, Topology } from './options';
 import { placeholdersIn, ResolvedSettings, SETTINGS } from './settings';
+import { Destination, parseDestination } from './validate';
 
 /**
  * Everything the templates need, computed here so that templates stay dumb: they lay text
@@ -20,6 +21,14 @@ export interface TemplateContext {
   readonly apiModule: string;
   /** The existing VPC endpoint to use, or false to create one. */
   readonly vpcEndpointId: string | false;
+  /** Where the API function may send from inside the VPC; empty when it runs outside. */
+  readonly handlerDestinations: readonly Destination[];
+  /** The same, for the README: `{ cidr, ports }` with ports as `5432` or `8080-8089`. */
+  readonly handlerDestinationRows: ReadonlyArray<{ cidr: string; ports: string }>;
+  /** Whether the API function runs inside the VPC. */
+  readonly handlerInVpc: boolean;
+  /** Concurrent executions reserved for the API function, or false for none. */
+  readonly reservedConcurrency: number | false;
   /** A one-line description of the chosen topology. */
   readonly topologyTitle: string;
   /** The cdk-nag rules acknowledged in this app, where, and why: for the README's Security section. */
@@ -59,7 +68,15 @@ function acknowledgements(settings: ResolvedSettings): TemplateContext['acknowle
   const list = [
     { rule: 'S1', where: 'the access log bucket', why: 'it is the log destination; logging it to itself would loop' },
     { rule: 'L1', where: 'the API function', why: 'projen sets nodejs24.x, the newest Node.js runtime; cdk-nag\'s list lags new runtimes' },
+    { rule: 'IAM5', where: 'the API function\'s role', why: 'X-Ray\'s PutTraceSegments / PutTelemetryRecords take no resource-level permissions' },
   ];
+  if (settings.handlerEgress?.length) {
+    list.push({
+      rule: 'IAM5',
+      where: 'the API function\'s role, in the VPC',
+      why: 'Lambda manages the function\'s network interfaces: their ids are not known in advance, and the Describe actions take no resource-level permissions',
+    });
+  }
   if (settings.topology === Topology.APIGW_VPCE || settings.frontend) {
     list.push(
       { rule: 'IAM4', where: 'CDK\'s AwsCustomResource provider', why: 'the AWS managed basic execution role, to write its logs' },
@@ -86,6 +103,7 @@ export function templateContext(name: string, settings: ResolvedSettings,
   switchedOffChecks: readonly SwitchedOffCheck[] = []): TemplateContext {
   const topology = TOPOLOGY_MODULES[settings.topology];
   const placeholderKeys = placeholdersIn(settings);
+  const destinations = (settings.handlerEgress ?? []).map((entry) => parseDestination(entry)!);
   return {
     name,
     settings,
@@ -97,6 +115,13 @@ export function templateContext(name: string, settings: ResolvedSettings,
     apiClass: topology.apiClass,
     apiModule: topology.apiModule,
     topologyTitle: topology.title,
+    handlerDestinations: destinations,
+    handlerDestinationRows: destinations.map(({ cidr, fromPort, toPort }) => ({
+      cidr,
+      ports: fromPort === toPort ? `${fromPort}` : `${fromPort}-${toPort}`,
+    })),
+    handlerInVpc: Boolean(settings.handlerEgress?.length),
+    reservedConcurrency: settings.reservedConcurrency ?? false,
     vpcEndpointId: settings.vpcEndpointId ?? false,
     acknowledgements: acknowledgements(settings),
     placeholders: SETTINGS.filter((spec) => placeholderKeys.includes(spec.key)).map((spec) => ({

@@ -91,6 +91,25 @@ export interface HybridServerlessSettings {
   readonly vpcEndpointId?: string;
 
   /**
+   * Run the API function inside the VPC, in `subnetIds`, to reach systems on the corporate
+   * network (a database, an internal API over Direct Connect). Each entry is a destination
+   * its security group may send to, `cidr:port` or `cidr:from-to`, e.g. `10.20.0.0/16:5432`;
+   * nothing else is allowed out. The subnets need a route to those ranges, and a NAT gateway
+   * or interface endpoints for any AWS API the handler calls.
+   * @default - the function runs outside the VPC
+   */
+  readonly handlerEgress?: string[];
+
+  /**
+   * Concurrent executions reserved for the API function: a guaranteed share of the account's
+   * concurrency, and a ceiling that protects the systems it calls. Deployment fails if the
+   * account's unreserved concurrency would drop below 100 (a new account's quota may be as
+   * low as 10: ask for more before you reserve).
+   * @default - no reservation: the function shares the account's unreserved concurrency
+   */
+  readonly reservedConcurrency?: number;
+
+  /**
    * This environment is production: the load balancer gets deletion protection.
    * @default false
    * @featured

@@ -1,7 +1,7 @@
 import { awscdk, javascript, SampleReadme } from 'projen';
 import { Docs } from './components/docs';
 import { Frontend } from './components/frontend';
-import { ApiHandlers } from './components/handlers';
+import { ApiHandlers, HANDLER_DEPS } from './components/handlers';
 import { Infrastructure } from './components/infrastructure';
 import { ProjenrcImports } from './components/projenrc-imports';
 import { AppTests } from './components/tests';
@@ -53,7 +53,7 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
       lambdaAutoDiscover: false,
       ...options,
       packageManager: options.packageManager ?? javascript.NodePackageManager.NPM,
-      deps: ['cdk-nag@^3.0.2', ...(options.deps ?? [])],
+      deps: ['cdk-nag@^3.0.2', ...HANDLER_DEPS, ...(options.deps ?? [])],
       context: {
         // The flags `cdk init` writes for the CDK version in use, so `cdk synth` warns of none.
         ...featureFlags(options.outdir ?? process.cwd()),

@@ -1,8 +1,8 @@
 import { HybridServerlessSettings, Topology } from './options';
 import {
   Check, checkAccount, checkBoolean, checkCertificateArn, checkCorporateCidrs, checkDomain,
-  checkHostedZoneId, checkOneOf, checkProjectNameAllowingCapitals, checkRegion, checkSubnetIds, checkSwitchedOffCheck,
-  checkVpcEndpointId, checkVpcId, partitionOf,
+  checkHandlerEgress, checkHostedZoneId, checkOneOf, checkProjectNameAllowingCapitals, checkRegion, checkReservedConcurrency,
+  checkSubnetIds, checkSwitchedOffCheck, checkVpcEndpointId, checkVpcId, partitionOf,
 } from './validate';
 
 /** The settings with every default applied. */
@@ -16,6 +16,8 @@ export interface ResolvedSettings {
   readonly subnetIds: string[];
   readonly corporateCidrs: string[];
   readonly vpcEndpointId?: string;
+  readonly handlerEgress?: string[];
+  readonly reservedConcurrency?: number;
   readonly production: boolean;
   readonly account: string;
   readonly region: string;
@@ -62,7 +64,7 @@ export interface SettingSpec {
   readonly key: SettingKey;
   /** The CLI flag, e.g. `--hosted-zone-id`. */
   readonly flag: string;
-  readonly kind: 'choice' | 'boolean' | 'string' | 'list';
+  readonly kind: 'choice' | 'boolean' | 'string' | 'list' | 'number';
   /** For `choice`: the values and what each means. */
   readonly choices?: ReadonlyArray<{ value: string; title: string; description: string }>;
   /** One line for `--help`. */
@@ -222,6 +224,28 @@ export const SETTINGS: readonly SettingSpec[] = [
       return checkVpcEndpointId(value);
     },
   },
+  {
+    key: 'handlerEgress',
+    flag: '--handler-egress',
+    kind: 'list',
+    optional: true,
+    summary: 'run the API function in the VPC, allowed to reach only these on-premises destinations (cidr:port,…); default: outside the VPC',
+    metavar: '<cidr:port,…>',
+    question: 'On-premises destinations the API function must reach, as cidr:port, comma-separated (leave empty to keep it outside the VPC)',
+    hint: 'e.g. 10.20.0.0/16:5432; the subnets need routes to them, and a NAT or endpoints for AWS APIs',
+    check: fixed(checkHandlerEgress),
+  },
+  {
+    key: 'reservedConcurrency',
+    flag: '--reserved-concurrency',
+    kind: 'number',
+    optional: true,
+    summary: 'concurrent executions reserved for the API function; default: none (needs the account quota above 100)',
+    metavar: '<n>',
+    question: 'Concurrent executions to reserve for the API function (leave empty for none)',
+    hint: 'a guaranteed share and a ceiling; a new account\'s low concurrency quota may refuse it',
+    check: fixed(checkReservedConcurrency),
+  },
 ];
 
 /** Applies the defaults to the given settings. */
@@ -238,6 +262,8 @@ export function withDefaults(settings: HybridServerlessSettings): ResolvedSettin
     subnetIds: settings.subnetIds ?? [...DEFAULTS.subnetIds],
     corporateCidrs: settings.corporateCidrs ?? [...DEFAULTS.corporateCidrs],
     ...(settings.vpcEndpointId === undefined ? {} : { vpcEndpointId: settings.vpcEndpointId }),
+    ...(settings.handlerEgress === undefined ? {} : { handlerEgress: settings.handlerEgress }),
+    ...(settings.reservedConcurrency === undefined ? {} : { reservedConcurrency: settings.reservedConcurrency }),
     production: settings.production ?? DEFAULTS.production,
     account,
     region,

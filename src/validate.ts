@@ -322,3 +322,49 @@ export function checkSwitchedOffCheck(entry: unknown, earlier: readonly unknown[
   }
   return undefined;
 }
+
+/** A destination the handler may reach: `cidr:port` or `cidr:from-to`, e.g. `10.20.0.0/16:5432`. */
+export interface Destination {
+  readonly cidr: string;
+  readonly fromPort: number;
+  readonly toPort: number;
+}
+
+/** Parses `cidr:port` or `cidr:from-to`; undefined when malformed. The CIDR itself is not checked here. */
+export function parseDestination(value: string): Destination | undefined {
+  const match = /^(.+):(\d{1,5})(?:-(\d{1,5}))?$/.exec(value);
+  if (!match) return undefined;
+  const fromPort = Number(match[2]);
+  const toPort = Number(match[3] ?? match[2]);
+  if (fromPort < 1 || toPort > 65535 || fromPort > toPort) return undefined;
+  return { cidr: match[1], fromPort, toPort };
+}
+
+/** The handler's on-premises destinations: valid, none the whole internet, none repeated. */
+export const checkHandlerEgress: Check<unknown> = (value) => {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) return 'must be a list of destinations, e.g. "10.20.0.0/16:5432,10.30.0.10/32:443".';
+  for (const entry of value) {
+    const destination = isString(entry) ? parseDestination(entry) : undefined;
+    if (!destination) {
+      return `${show(entry)} is not a destination: a CIDR, ":" and a port or a port range from 1 to 65535, ` +
+        'e.g. "10.20.0.0/16:5432" or "10.30.0.0/24:8080-8089".';
+    }
+    if (/\/0$/.test(destination.cidr)) {
+      return `${show(entry)} would let the function send anywhere; list the on-premises ranges it must reach.`;
+    }
+    const problem = checkCidr(destination.cidr);
+    if (problem) return `${show(entry)} is not a destination: ${problem}`;
+  }
+  const duplicate = value.find((entry, i) => value.indexOf(entry) !== i);
+  if (duplicate) return `lists ${show(duplicate)} twice.`;
+  return undefined;
+};
+
+/** Reserved concurrency: a whole number from 1 (0 would stop the function). */
+export const checkReservedConcurrency: Check<unknown> = (value) => {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 100_000) return undefined;
+  return `${show(value)} is not a number of concurrent executions: a whole number from 1 ` +
+    '(leave it out to share the account\'s unreserved concurrency).';
+};

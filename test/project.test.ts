@@ -12,7 +12,8 @@ describe('HybridServerlessApp', () => {
     const files = synth(newProject({ domain: 'orders.corp.example.com', corporateCidrs: ['10.0.0.0/8', '172.16.0.0/12'] }));
     for (const file of ['src/hybrid/config.ts', 'src/hybrid/network.ts', 'src/hybrid/internal-alb.ts',
       'src/hybrid/alb-lambda-api.ts', 'src/hybrid/private-app.ts', 'src/hybrid/http.ts', 'src/hybrid/index.ts',
-      'test/hybrid/infrastructure.test.ts', 'test/hybrid/http.test.ts', 'test/hybrid/events.ts']) {
+      'src/hybrid/observability.ts', 'test/hybrid/infrastructure.test.ts', 'test/hybrid/handler-infrastructure.test.ts',
+      'test/hybrid/http.test.ts', 'test/hybrid/events.ts', 'test/hybrid/setup.ts']) {
       expect(files[file]).toContain(MARKER);
     }
     expect(files['src/hybrid/config.ts']).toContain("domain: 'orders.corp.example.com',");
@@ -22,7 +23,7 @@ describe('HybridServerlessApp', () => {
 
   test('writes the team-owned files without the marker', () => {
     const files = synth(newProject());
-    for (const file of ['src/main.ts', 'src/app-stack.ts', 'src/api/api.lambda.ts', 'test/api.test.ts', 'README.md']) {
+    for (const file of ['src/main.ts', 'src/app-stack.ts', 'src/api/app.ts', 'src/api/api.lambda.ts', 'test/api.test.ts', 'README.md']) {
       expect(files[file]).toBeDefined();
       expect(files[file]).not.toContain(MARKER);
     }
@@ -42,6 +43,32 @@ describe('HybridServerlessApp', () => {
     expect(deps.dependencies['aws-cdk-lib']).toBe('^2.276.0');
     expect(deps.dependencies['cdk-nag']).toBe('^3.0.2');
     expect(deps.devDependencies.typescript).toBe('~6.0.3');
+  });
+
+  test('writes the API as a Hono app with zod/mini validation, on Powertools, quiet in tests', () => {
+    const files = synth(newProject());
+    for (const dep of ['hono', '@hono/zod-validator', 'zod', '@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics']) {
+      expect(files['package.json'].dependencies[dep]).toMatch(/^\^\d/);
+    }
+    // Powertools' declarations need the Lambda types; the Tracer (about 120 KB bundled) is left out.
+    expect(files['package.json'].devDependencies['@types/aws-lambda']).toBeDefined();
+    expect(files['package.json'].dependencies['@aws-lambda-powertools/tracer']).toBeUndefined();
+    expect(files['src/api/app.ts']).toContain("import * as z from 'zod/mini';");
+    expect(files['src/api/app.ts']).toContain(".get('/api/hello/:name', zValidator('param'");
+    expect(files['src/api/api.lambda.ts']).toContain('export const handler = toLambdaHandler(app);');
+    expect(files['src/hybrid/http.ts']).toContain("from 'hono/aws-lambda'");
+    expect(files['package.json'].jest.setupFiles).toEqual(['<rootDir>/test/hybrid/setup.ts']);
+  });
+
+  test('traces the function, gives Powertools its settings and lets only this account\'s load balancers invoke it', () => {
+    const files = synth(newProject());
+    expect(files['src/hybrid/private-app.ts']).toContain('tracing: lambda.Tracing.ACTIVE,');
+    expect(files['src/hybrid/private-app.ts']).toContain("POWERTOOLS_LOG_LEVEL: 'INFO',");
+    expect(files['src/hybrid/alb-lambda-api.ts']).toContain('sourceAccount: Stack.of(this).account,');
+    expect(files['src/hybrid/alb-lambda-api.ts']).not.toContain('new targets.LambdaTarget');
+    const gateway = synth(newProject({ topology: Topology.APIGW_VPCE }));
+    expect(gateway['src/hybrid/apigw-vpce-api.ts']).toContain("binaryMediaTypes: ['*/*'],");
+    expect(gateway['test/hybrid/handler-infrastructure.test.ts']).toContain("expect(api.BinaryMediaTypes).toEqual(['*/*']);");
   });
 
   test('sets the S3 server access log context flag (cfn-lint W3045)', () => {
@@ -128,6 +155,58 @@ describe('HybridServerlessApp', () => {
       .toThrow(/vpcEndpointId: applies only to the topology "apigw-vpce"/);
     expect(() => newProject({ topology: Topology.APIGW_VPCE, vpcEndpointId: 'vpc-0a1b2c3d4e5f60718' }))
       .toThrow(/vpcEndpointId: "vpc-0a1b2c3d4e5f60718" is not a vpce id/);
+  });
+});
+
+describe('the handlerEgress option', () => {
+  test.each([Topology.ALB_LAMBDA, Topology.APIGW_VPCE])('off by default (%s): the function outside the VPC, no network permissions', (topology) => {
+    const files = synth(newProject({ topology }));
+    expect(files['src/hybrid/config.ts']).toContain('handlerDestinations: [],');
+    expect(files['src/hybrid/private-app.ts']).not.toContain('vpc:');
+    expect(files['src/hybrid/private-app.ts']).not.toContain('ec2:CreateNetworkInterface');
+    expect(files['test/hybrid/handler-infrastructure.test.ts']).toContain('expect(fn.VpcConfig).toBeUndefined();');
+  });
+
+  test.each([Topology.ALB_LAMBDA, Topology.APIGW_VPCE])('on (%s): the function in the subnets, egress only to the destinations', (topology) => {
+    const files = synth(newProject({ topology, handlerEgress: ['10.20.0.0/16:5432', '10.30.0.0/24:8080-8089', '2001:db8::/32:443'] }));
+    expect(files['src/hybrid/config.ts']).toContain(
+      "handlerDestinations: [{ cidr: '10.20.0.0/16', fromPort: 5432, toPort: 5432 }, " +
+      "{ cidr: '10.30.0.0/24', fromPort: 8080, toPort: 8089 }, { cidr: '2001:db8::/32', fromPort: 443, toPort: 443 }],");
+    const privateApp = files['src/hybrid/private-app.ts'];
+    expect(privateApp).toContain('securityGroups: [this.handlerSecurityGroup],');
+    expect(privateApp).toContain('allowAllOutbound: false,');
+    expect(privateApp).toContain("actions: ['ec2:CreateNetworkInterface'],");
+    expect(privateApp).toContain("actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],");
+    expect(privateApp).not.toContain('AWSLambdaVPCAccessExecutionRole\')');
+    expect(files['test/hybrid/handler-infrastructure.test.ts']).toContain('may manage its network interfaces');
+    // The README's Security section lists the acknowledgement.
+    expect(files['docs/architecture.md']).toContain('the API function\'s role, in the VPC');
+  });
+
+  test.each([
+    [['10.20.0.0/16'], /handlerEgress: "10.20.0.0\/16" is not a destination/],
+    [['10.20.0.0/16:0'], /is not a destination/],
+    [['10.20.0.0/16:443-80'], /is not a destination/],
+    [['10.20.0.0/16:70000'], /is not a destination/],
+    [['0.0.0.0/0:443'], /would let the function send anywhere/],
+    [['::/0:443'], /would let the function send anywhere/],
+    [['10.20.0.1/16:443'], /host bits set/],
+    [['10.20.0.0/16:443', '10.20.0.0/16:443'], /lists "10.20.0.0\/16:443" twice/],
+    ['10.20.0.0/16:443', /handlerEgress: must be a list/],
+  ])('refuses %j', (handlerEgress, message) => {
+    expect(() => newProject({ handlerEgress: handlerEgress as string[] })).toThrow(message);
+  });
+});
+
+describe('the reservedConcurrency option', () => {
+  test('reserves concurrency when given, and none by default', () => {
+    expect(synth(newProject({ reservedConcurrency: 50 }))['src/hybrid/config.ts']).toContain('reservedConcurrency: 50,');
+    expect(synth(newProject())['src/hybrid/config.ts']).not.toContain('reservedConcurrency:');
+  });
+
+  test.each([0, -1, 2.5, '10'])('refuses %j', (reservedConcurrency) => {
+    expect(() => newProject({ reservedConcurrency: reservedConcurrency as number }))
+      .toThrow(/reservedConcurrency: .* is not a number of concurrent executions/);
   });
 });
 

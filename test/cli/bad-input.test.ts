@@ -35,6 +35,8 @@ const VALID: Partial<Record<SettingKey, string>> = {
   vpcEndpointId: 'vpce-0123456789abcdef0',
   subnetIds: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210',
   corporateCidrs: '10.0.0.0/8,172.16.0.0/12',
+  handlerEgress: '10.20.0.0/16:5432,10.30.0.0/24:8080-8089',
+  reservedConcurrency: '20',
 };
 
 /** What each validator says about a malformed value. */
@@ -49,6 +51,8 @@ const REFUSAL: Partial<Record<SettingKey, string>> = {
   vpcEndpointId: 'is not a vpce id',
   subnetIds: 'is not a subnet id',
   corporateCidrs: 'is not a CIDR',
+  handlerEgress: 'is not a destination',
+  reservedConcurrency: 'is not a number of concurrent executions',
 };
 
 /** Attempts to break out of a string literal, a template, a line or the ASCII range. */

@@ -3,8 +3,8 @@ import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
 import { createFromTarball, freshDir, gitStatus, ok, packTarball } from './util';
 
-// One repo through three combinations: API Gateway with a frontend, then without, then
-// switched to ALB to Lambda. Each builds green with its own `npx projen build`, and each
+// One repo through three combinations, the API function inside the VPC throughout: API Gateway
+// with a frontend, then without, then switched to ALB to Lambda. Each builds green with its own `npx projen build`, and each
 // synthesized template passes cfn-lint.
 describe('a repo generated with the API Gateway topology and a frontend', () => {
   const tarball = packTarball();
@@ -13,6 +13,8 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
   const templateFile = path.join(repo, 'cdk.out', 'GatewayApp.template.json');
   const resourceTypes = () => Object.values(JSON.parse(fs.readFileSync(templateFile, 'utf-8')).Resources)
     .map((resource: any) => resource.Type as string);
+  const handlerVpcConfig = () => (Object.values(JSON.parse(fs.readFileSync(templateFile, 'utf-8')).Resources) as any[])
+    .find((resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.TracingConfig)?.Properties.VpcConfig;
   const commit = (message: string) => {
     ok('git', ['add', '-A'], repo);
     ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', message], repo);
@@ -25,7 +27,8 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
   };
 
   test('builds green with its own `npx projen build`', () => {
-    createFromTarball(tarball, parent, ['gateway-app', '--yes', '--topology', 'apigw-vpce', '--frontend']);
+    createFromTarball(tarball, parent, ['gateway-app', '--yes', '--topology', 'apigw-vpce', '--frontend',
+      '--handler-egress', '10.20.0.0/16:5432,10.30.0.0/24:8080-8089']);
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
     expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
@@ -34,6 +37,7 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
       'Custom::CDKBucketDeployment']));
     // Two interface endpoints: execute-api for the API, S3 for the app.
     expect(types.filter((type) => type === 'AWS::EC2::VPCEndpoint')).toHaveLength(2);
+    expect(handlerVpcConfig()?.SubnetIds).toHaveLength(2);
     expect(gitStatus(repo)).toBe('');
   });
 
@@ -82,6 +86,8 @@ $2`));
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
     expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
     expect(resourceTypes()).not.toContain('AWS::EC2::VPCEndpoint');
+    // The API function stays in the VPC (handlerEgress) in the other topology too.
+    expect(handlerVpcConfig()?.SubnetIds).toHaveLength(2);
 
     // Only the settings and files projen manages changed: the team's handlers, stack and tests did not.
     const changed = gitStatus(repo).split('\n').map((line) => line.slice(3));
@@ -93,7 +99,7 @@ $2`));
     expect(changed).toContain('.projenrc.ts');
     expect(changed).toContain('src/hybrid/config.ts');
     expect(changed.filter((file) => file !== '.projenrc.ts' && !managed.includes(file))).toEqual([]);
-    for (const own of ['src/api/api.lambda.ts', 'src/app-stack.ts', 'src/main.ts', 'test/api.test.ts', 'README.md']) {
+    for (const own of ['src/api/app.ts', 'src/api/api.lambda.ts', 'src/app-stack.ts', 'src/main.ts', 'test/api.test.ts', 'README.md']) {
       expect(changed).not.toContain(own);
     }
   });
