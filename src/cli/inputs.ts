@@ -127,8 +127,9 @@ export function readAnswers(file: string, cwd: string): { answers: Answers; prob
 }
 
 /**
- * Tidies a typed value before it is checked: strings trimmed, lists split on commas, the
- * domain lowercased (DNS names are case-insensitive). Anything else goes to the check as is.
+ * Tidies a typed value before it is checked: strings trimmed, lists split on commas, whole
+ * numbers for number settings, the domain lowercased (DNS names are case-insensitive). Anything
+ * else goes to the check as is.
  */
 export function normalize(spec: SettingSpec, value: unknown): unknown {
   if (spec.kind === 'list') {
@@ -138,6 +139,8 @@ export function normalize(spec: SettingSpec, value: unknown): unknown {
   }
   if (typeof value !== 'string') return value;
   const trimmed = value.trim();
+  // Flags and prompts give text: a whole number typed for a number setting is that number.
+  if (spec.kind === 'number' && /^-?\d{1,9}$/.test(trimmed)) return Number(trimmed);
   return spec.key === 'domain' ? trimmed.toLowerCase() : trimmed;
 }
 

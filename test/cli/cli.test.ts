@@ -127,6 +127,16 @@ describe('creating a project', () => {
       .toContain('arn:aws-cn:acm:cn-north-1:111122223333:certificate/00000000-0000-0000-0000-000000000000');
   });
 
+  test('a number setting takes the number typed on the command line', () => {
+    const result = runCli(['app', '--yes', '--reserved-concurrency', '20', '--handler-egress', '10.20.0.0/16:5432', ...OFFLINE], { cwd: parent });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const projenrc = fs.readFileSync(path.join(parent, 'app', '.projenrc.ts'), 'utf-8');
+    expect(projenrc).toContain('reservedConcurrency: 20,');
+    expect(projenrc).toContain("handlerEgress: ['10.20.0.0/16:5432'],");
+    expect(runCli(['other', '--yes', '--reserved-concurrency', '2x', ...OFFLINE], { cwd: parent }).status).toBe(2);
+  });
+
   test('an answers file, with flags overriding it; missing values take defaults', () => {
     fs.writeFileSync(path.join(parent, 'answers.json'), JSON.stringify({
       name: 'intranet-api', topology: 'apigw-vpce', region: 'mars-1', subnetIds: 'subnet-11112222,subnet-33334444',

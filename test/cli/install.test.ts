@@ -44,6 +44,7 @@ describe('nextSteps', () => {
 
   test('installed, and nothing left to replace', () => {
     const settings = withDefaults({
+      domain: 'orders.corp.example.com',
       hostedZoneId: 'ZREAL123',
       account: '111122223333',
       certificateArn: 'arn:aws:acm:eu-west-1:111122223333:certificate/12345678-1234-1234-1234-123456789012',
@@ -108,4 +109,9 @@ describe('initGit', () => {
     process.env.PATH = home;
     expect(await initGit(dir)).toEqual({ done: false, note: 'git was not found on the PATH, so no repository was created.', missing: true });
   });
+});
+
+test('the default domain is reported as a placeholder in the next steps', () => {
+  const text = nextSteps({ targetPath: '/w/app', cwd: '/w', pm: 'npm', installed: true, settings: withDefaults({}) });
+  expect(text).toMatch(/replace these placeholders[\s\S]*\n {2}domain +Host name users will type/);
 });

@@ -211,6 +211,7 @@ describe('non-interactive flow', () => {
     const result = await runInProcess([
       'app',
       ...everySettingFlag({
+        domain: 'orders.corp.example.com',
         hostedZoneId: 'Z123456',
         account: '111122223333',
         region: 'eu-central-1',
