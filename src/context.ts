@@ -1,5 +1,5 @@
 import { SwitchedOffCheck, Topology } from './options';
-import { placeholdersIn, ResolvedSettings, SETTINGS } from './settings';
+import { placeholdersIn, ResolvedEnvironment, ResolvedSettings, SETTINGS, SettingKey } from './settings';
 import { Destination, parseDestination } from './validate';
 
 /**
@@ -37,6 +37,14 @@ export interface TemplateContext {
   readonly placeholders: ReadonlyArray<{ key: string; flag: string; question: string; value: string }>;
   /** The managed checks switched off in `.projenrc.ts`: id → reason. */
   readonly switchedOffChecks: Record<string, string>;
+  /** The environments in deploy order, each with the settings that still hold placeholders. */
+  readonly environments: ReadonlyArray<ResolvedEnvironment & {
+    readonly placeholders: ReadonlyArray<{ key: string; question: string; value: string }>;
+    /** `cdk bootstrap`'s arguments for it. */
+    readonly bootstrap: string;
+  }>;
+  /** Whether there is more than one environment. */
+  readonly severalEnvironments: boolean;
 }
 
 const TOPOLOGY_MODULES: Record<Topology, { apiClass: string; apiModule: string; title: string }> = {
@@ -99,8 +107,18 @@ function acknowledgements(settings: ResolvedSettings): TemplateContext['acknowle
   return list;
 }
 
+/** The settings of one environment that still hold placeholders, for the docs. */
+function environmentPlaceholders(settings: ResolvedSettings, environment: ResolvedEnvironment) {
+  const keys: SettingKey[] = placeholdersIn({ ...settings, ...environment });
+  return SETTINGS.filter((spec) => keys.includes(spec.key)).map((spec) => ({
+    key: spec.key,
+    question: spec.question,
+    value: JSON.stringify(({ ...settings, ...environment } as Record<string, unknown>)[spec.key]),
+  }));
+}
+
 export function templateContext(name: string, settings: ResolvedSettings,
-  switchedOffChecks: readonly SwitchedOffCheck[] = []): TemplateContext {
+  switchedOffChecks: readonly SwitchedOffCheck[] = [], environments: readonly ResolvedEnvironment[] = []): TemplateContext {
   const topology = TOPOLOGY_MODULES[settings.topology];
   const placeholderKeys = placeholdersIn(settings);
   const destinations = (settings.handlerEgress ?? []).map((entry) => parseDestination(entry)!);
@@ -131,5 +149,12 @@ export function templateContext(name: string, settings: ResolvedSettings,
       value: JSON.stringify(settings[spec.key]),
     })),
     switchedOffChecks: Object.fromEntries(switchedOffChecks.map((check) => [check.id, check.reason])),
+    environments: environments.map((environment) => ({
+      ...environment,
+      placeholders: environmentPlaceholders(settings, environment),
+      bootstrap: [`aws://${environment.account}/${environment.region}`,
+        ...(environment.qualifier ? [`--qualifier ${environment.qualifier}`] : [])].join(' '),
+    })),
+    severalEnvironments: environments.length > 1,
   };
 }

@@ -43,6 +43,7 @@ export function generate(options: GenerateOptions): GenerateResult {
   const projectOptions = {
     name: options.name,
     ...withDefaults(options.settings),
+    ...(options.settings.environments ? { environments: options.settings.environments } : {}),
     // npm is the project type's default and is left out of .projenrc.ts.
     ...(packageManager ? { packageManager } : {}),
   };

@@ -131,11 +131,65 @@ export interface HybridServerlessSettings {
   readonly region?: string;
 
   /**
+   * The bootstrap qualifier of the account and region (`cdk bootstrap --qualifier`), for every
+   * environment that does not set its own.
+   * @default - CDK's default qualifier, `hnb659fds`
+   */
+  readonly qualifier?: string;
+
+  /**
+   * The IAM role the deploy workflow assumes, through GitHub's OIDC provider, for every
+   * environment that does not set its own.
+   * @default - the GitHub environment's secret `AWS_DEPLOY_ROLE_ARN`
+   */
+  readonly deployRoleArn?: string;
+
+  /**
+   * The environments, in deploy order: each its own CDK Stage with its own account, region, VPC
+   * and host name. Settings given at the top level are the defaults every environment inherits.
+   * @default - one environment, `dev`, with the top-level settings
+   */
+  readonly environments?: EnvironmentSettings[];
+
+  /**
    * Managed infrastructure checks (`test/hybrid/infrastructure.test.ts`) this app does without,
    * each with its reason. They show as skipped, with the reason, in every test run.
    * @default []
    */
   readonly switchedOffChecks?: SwitchedOffCheck[];
+}
+
+/**
+ * One environment (dev, staging, prod …): the settings that differ per environment. Anything
+ * left out is inherited from the top-level settings.
+ */
+export interface EnvironmentSettings {
+  /** Its name: lowercase, short (`dev`, `prod`), unique. It names the CDK Stage, the stacks' prefix and the `deploy:<name>` task. */
+  readonly name: string;
+  /** AWS account (12 digits). @default - the top-level `account` */
+  readonly account?: string;
+  /** AWS region. @default - the top-level `region` */
+  readonly region?: string;
+  /** The VPC the corporate network reaches in this environment. @default - the top-level `vpcId` */
+  readonly vpcId?: string;
+  /** Private subnets of `vpcId`, at least two AZs. @default - the top-level `subnetIds` */
+  readonly subnetIds?: string[];
+  /** On-premises ranges allowed in. @default - the top-level `corporateCidrs` */
+  readonly corporateCidrs?: string[];
+  /** Host name users type. @default - the top-level `domain` */
+  readonly domain?: string;
+  /** Route 53 hosted zone that holds `domain`. @default - the top-level `hostedZoneId` */
+  readonly hostedZoneId?: string;
+  /** ACM certificate for `domain`, in `region`. @default - the top-level `certificateArn`, or a placeholder in `account` and `region` */
+  readonly certificateArn?: string;
+  /** An existing `execute-api` VPC endpoint (topology `apigw-vpce`). @default - the top-level `vpcEndpointId` */
+  readonly vpcEndpointId?: string;
+  /** Production: deletion protection; no `destroy:<name>` task. @default - the top-level `production` */
+  readonly production?: boolean;
+  /** The bootstrap qualifier (`cdk bootstrap --qualifier`). @default - the top-level `qualifier` */
+  readonly qualifier?: string;
+  /** The role the deploy workflow assumes in this account. @default - the top-level `deployRoleArn` */
+  readonly deployRoleArn?: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { awscdk, javascript, SampleReadme } from 'projen';
 import { Docs } from './components/docs';
+import { Environments } from './components/environments';
 import { Frontend } from './components/frontend';
 import { ApiHandlers, HANDLER_DEPS } from './components/handlers';
 import { Infrastructure } from './components/infrastructure';
@@ -8,7 +9,7 @@ import { AppTests } from './components/tests';
 import { templateContext } from './context';
 import { featureFlags } from './feature-flags';
 import { HybridServerlessAppOptions, Topology } from './options';
-import { ResolvedSettings, resolveSettings } from './settings';
+import { ResolvedSettings, resolveEnvironments, resolveSettings } from './settings';
 import { FollowInstalledVersion, PACKAGE_NAME } from './upgrade';
 
 export { PACKAGE_NAME } from './upgrade';
@@ -39,7 +40,8 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
   constructor(options: HybridServerlessAppOptions) {
     // Hand edits of .projenrc.ts get the same checks as the CLI's answers.
     const settings: ResolvedSettings = resolveSettings(options, 'Invalid HybridServerlessApp options in .projenrc.ts');
-    const context = templateContext(options.name, settings, options.switchedOffChecks);
+    const environments = resolveEnvironments(options);
+    const context = templateContext(options.name, settings, options.switchedOffChecks, environments);
 
     super({
       cdkVersion: DEFAULT_CDK_VERSION,
@@ -112,6 +114,7 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     new ApiHandlers(this, context);
     new AppTests(this, context);
     new Frontend(this, context);
+    new Environments(this, environments);
     new Docs(this, context);
     new ProjenrcImports(this);
   }

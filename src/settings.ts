@@ -1,8 +1,9 @@
-import { HybridServerlessSettings, Topology } from './options';
+import { EnvironmentSettings, HybridServerlessSettings, Topology } from './options';
 import {
   Check, checkAccount, checkBoolean, checkCertificateArn, checkCorporateCidrs, checkDomain,
-  checkHandlerEgress, checkHostedZoneId, checkOneOf, checkProjectNameAllowingCapitals, checkRegion, checkReservedConcurrency,
-  checkSubnetIds, checkSwitchedOffCheck, checkVpcEndpointId, checkVpcId, partitionOf,
+  checkDeployRoleArn, checkEnvironmentName, checkHandlerEgress, checkHostedZoneId, checkOneOf, checkProjectNameAllowingCapitals,
+  checkQualifier, checkRegion, checkReservedConcurrency, checkSubnetIds, checkSwitchedOffCheck, checkVpcEndpointId, checkVpcId,
+  partitionOf, show,
 } from './validate';
 
 /** The settings with every default applied. */
@@ -24,6 +25,94 @@ export interface ResolvedSettings {
 }
 
 export type SettingKey = keyof ResolvedSettings;
+
+/** The settings that differ per environment; the others (topology, frontend, …) are app-wide. */
+export const ENVIRONMENT_KEYS = [
+  'account', 'region', 'vpcId', 'subnetIds', 'corporateCidrs', 'domain', 'hostedZoneId', 'certificateArn', 'vpcEndpointId',
+  'production',
+] as const satisfies readonly SettingKey[];
+
+/** One environment with every default applied: its own values, else the top-level ones. */
+export type ResolvedEnvironment = Pick<ResolvedSettings, typeof ENVIRONMENT_KEYS[number]> & {
+  readonly name: string;
+  readonly qualifier?: string;
+  readonly deployRoleArn?: string;
+};
+
+/** The environment a repo has when `environments` is not given. */
+export const DEFAULT_ENVIRONMENT = 'dev';
+
+/** What an entry of `environments` may hold. */
+const ENVIRONMENT_FIELDS: readonly string[] = ['name', ...ENVIRONMENT_KEYS, 'qualifier', 'deployRoleArn'];
+
+/** The environments, each resolved from its own settings and the top-level ones. */
+export function resolveEnvironments(settings: HybridServerlessSettings): ResolvedEnvironment[] {
+  const entries: readonly EnvironmentSettings[] = Array.isArray(settings.environments) && settings.environments.length > 0
+    ? settings.environments
+    : [{ name: DEFAULT_ENVIRONMENT }];
+  return entries.map((entry) => {
+    const own = Object.fromEntries(Object.entries(entry ?? {}).filter(([, value]) => value !== undefined));
+    // The certificate's placeholder follows the environment's own account and region.
+    const resolved = withDefaults({ ...settings, ...own } as HybridServerlessSettings);
+    const environment: Record<string, unknown> = { name: (entry as { name?: unknown })?.name };
+    for (const key of ENVIRONMENT_KEYS) if (resolved[key] !== undefined) environment[key] = resolved[key];
+    const qualifier = entry?.qualifier ?? settings.qualifier;
+    const deployRoleArn = entry?.deployRoleArn ?? settings.deployRoleArn;
+    if (qualifier !== undefined) environment.qualifier = qualifier;
+    if (deployRoleArn !== undefined) environment.deployRoleArn = deployRoleArn;
+    return environment as ResolvedEnvironment;
+  });
+}
+
+/**
+ * Problems with `environments` and the per-environment settings, named by environment
+ * (`environments[1].subnetIds`): each environment's own values get the checks of the top-level
+ * settings, its name must be valid and unique, and nothing unknown may hide a typo.
+ */
+function environmentProblems(settings: HybridServerlessSettings, resolved: ResolvedSettings): SettingProblem[] {
+  const given = settings.environments as unknown;
+  const problems: SettingProblem[] = [];
+  const top = (key: string, value: unknown, check: (value: unknown) => string | undefined) => {
+    const message = value === undefined ? undefined : check(value);
+    if (message) problems.push({ key, message });
+  };
+  top('qualifier', settings.qualifier, checkQualifier);
+  top('deployRoleArn', settings.deployRoleArn, checkDeployRoleArn(resolved.account));
+  if (given === undefined) return problems;
+  if (!Array.isArray(given)) return [...problems, { key: 'environments', message: 'must be a list of { name, … }.' }];
+  if (given.length === 0) return [...problems, { key: 'environments', message: 'needs at least one environment, e.g. [{ name: \'dev\' }].' }];
+  const environments = resolveEnvironments(settings);
+  given.forEach((entry: unknown, i) => {
+    const at = `environments[${i}]`;
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      problems.push({ key: at, message: `${show(entry)} must be an object such as { name: 'prod', account: '…' }.` });
+      return;
+    }
+    const own = entry as Record<string, unknown>;
+    for (const field of Object.keys(own).filter((key) => !ENVIRONMENT_FIELDS.includes(key))) {
+      problems.push({ key: `${at}.${field}`, message: `is not a setting of an environment; they are ${ENVIRONMENT_FIELDS.join(', ')}.` });
+    }
+    const nameProblem = checkEnvironmentName(own.name);
+    if (nameProblem) {problems.push({ key: `${at}.name`, message: nameProblem });} else if (given.slice(0, i).some((other) => (other as { name?: unknown } | null)?.name === own.name)) {
+      problems.push({ key: `${at}.name`, message: `"${own.name}" names two environments; names must be unique.` });
+    }
+    const environment = environments[i];
+    const asSettings = { ...resolved, ...environment } as ResolvedSettings;
+    for (const spec of SETTINGS.filter((s) => (ENVIRONMENT_KEYS as readonly string[]).includes(s.key))) {
+      // Its own values, and the certificate when its account or region differs from the one inherited.
+      const inheritsCertificate = spec.key === 'certificateArn' && own.certificateArn === undefined
+        && own.account === undefined && own.region === undefined;
+      if (own[spec.key] === undefined && (spec.key !== 'certificateArn' || inheritsCertificate)) continue;
+      const message = spec.check(asSettings[spec.key], asSettings);
+      if (message) problems.push({ key: `${at}.${spec.key}`, message });
+    }
+    if (own.qualifier !== undefined) top(`${at}.qualifier`, own.qualifier, checkQualifier);
+    if (environment.deployRoleArn !== undefined && (own.deployRoleArn !== undefined || own.account !== undefined)) {
+      top(`${at}.deployRoleArn`, environment.deployRoleArn, checkDeployRoleArn(environment.account));
+    }
+  });
+  return problems;
+}
 
 /** A problem with one setting, named by its option. */
 export interface SettingProblem {
@@ -291,6 +380,7 @@ export function resolveSettings(settings: HybridServerlessSettings & { name?: st
     ...(nameProblem ? [{ key: 'name', message: nameProblem }] : []),
     ...settingProblems(resolved),
     ...switchedOffCheckProblems(settings.switchedOffChecks),
+    ...environmentProblems(settings, resolved),
   ];
   if (problems.length > 0) throw new InvalidSettingsError(problems, context);
   return resolved;

@@ -368,3 +368,29 @@ export const checkReservedConcurrency: Check<unknown> = (value) => {
   return `${show(value)} is not a number of concurrent executions: a whole number from 1 ` +
     '(leave it out to share the account\'s unreserved concurrency).';
 };
+
+/** An environment's name: it names a CDK Stage, stacks, a task and a GitHub environment. */
+export const checkEnvironmentName: Check<unknown> = (value) => {
+  if (isString(value) && /^[a-z](?:[a-z0-9-]{0,14}[a-z0-9])?$/.test(value)) return undefined;
+  return `${show(value)} is not an environment name: lowercase letters, digits and hyphens, starting with a letter, ` +
+    'at most 16 characters, e.g. "dev", "staging", "prod".';
+};
+
+/** A CDK bootstrap qualifier: lowercase letters and digits, at most 10. */
+export const checkQualifier: Check<unknown> = (value) => {
+  if (isString(value) && /^[a-z0-9]{1,10}$/.test(value)) return undefined;
+  return `${show(value)} is not a bootstrap qualifier: 1 to 10 lowercase letters or digits, as given to ` +
+    '`cdk bootstrap --qualifier`.';
+};
+
+/** The IAM role a deploy assumes: a role ARN in the environment's account. */
+export function checkDeployRoleArn(account: string): Check<unknown> {
+  return (value) => {
+    const match = isString(value) ? /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]{1,512}$/.exec(value) : null;
+    if (!match) return `${show(value)} is not an IAM role ARN such as "arn:aws:iam::${account}:role/github-deploy".`;
+    if (match[1] !== account) {
+      return `${show(value)} is in account ${match[1]}, but the environment deploys to ${account}: the role must be in that account.`;
+    }
+    return undefined;
+  };
+}
