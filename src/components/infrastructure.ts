@@ -14,6 +14,7 @@ export class Infrastructure extends Component {
     super(project);
     const managed = [
       'src/hybrid/config.ts',
+      'src/hybrid/environments.ts',
       'src/hybrid/network.ts',
       'src/hybrid/internal-alb.ts',
       'src/hybrid/topology.ts',
