@@ -42,6 +42,8 @@ export class Frontend extends Component {
       + '--outdir=frontend/dist --entry-names=[name] --loader:.html=copy --target=es2020 '
       + `--metafile=${FRONTEND_BUILD_META}`);
     app.preCompileTask.spawn(build);
+    // `cdk synth` and `cdk deploy` run by hand build what the app deploys: the handlers and the app.
+    app.cdkConfig.json.addOverride('build', `${app.runTaskCommand(app.bundler.bundleTask)} && ${app.runTaskCommand(build)}`);
     // The stack deploys frontend/dist, so the tests that synthesize it need the build too.
     app.testTask.prependSpawn(build);
     app.gitignore.exclude('/frontend/dist/');
