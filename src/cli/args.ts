@@ -18,6 +18,8 @@ export interface CliArgs {
   readonly install: boolean;
   readonly git: boolean;
   readonly packageSpec?: string;
+  /** The first environment's name. */
+  readonly environment?: string;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -29,7 +31,7 @@ export interface ParsedArgs {
 }
 
 type Switch = 'yes' | 'force' | 'dryRun' | 'noInstall' | 'noGit' | 'help' | 'version';
-type Valued = 'answers' | 'packageSpec';
+type Valued = 'answers' | 'packageSpec' | 'environment';
 
 /** A flag of the CLI: a setting from the registry, a switch, or an option with a value. */
 type Flag =
@@ -60,6 +62,7 @@ export const FLAGS: ReadonlyMap<string, Flag> = new Map<string, Flag>([
   ['--no-install', { kind: 'switch', name: 'noInstall' }],
   ['--no-git', { kind: 'switch', name: 'noGit' }],
   ['--package-spec', { kind: 'valued', name: 'packageSpec' }],
+  ['--environment', { kind: 'valued', name: 'environment' }],
   ['--help', { kind: 'switch', name: 'help' }],
   ['--version', { kind: 'switch', name: 'version' }],
 ]);
@@ -189,6 +192,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       install: !switches.has('noInstall'),
       git: !switches.has('noGit'),
       packageSpec: valued.packageSpec,
+      environment: valued.environment,
       help: switches.has('help'),
       version: switches.has('version'),
     },

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { HybridServerlessSettings } from '../options';
-import { ResolvedSettings, SettingKey, SETTINGS, SettingSpec, withDefaults } from '../settings';
+import { InvalidSettingsError, ResolvedSettings, resolveSettings, SettingKey, SETTINGS, SettingSpec, withDefaults } from '../settings';
 import { closest } from '../validate';
 import { splitList } from './args';
 import { brief, messageOf, Problem } from './ui';
@@ -16,13 +16,15 @@ export interface Given {
 export type GivenSettings = Partial<Record<SettingKey, Given>>;
 
 /** The keys an answers file may hold: the settings, plus the project name. */
-export const ANSWER_KEYS: readonly string[] = ['name', ...SETTINGS.map((spec) => spec.key)];
+export const ANSWER_KEYS: readonly string[] = ['name', ...SETTINGS.map((spec) => spec.key), 'environments'];
 
 /** What an answers file holds. */
 export interface Answers {
   readonly settings: Partial<Record<SettingKey, unknown>>;
   /** The project name (an npm package name), if given. */
   readonly name?: unknown;
+  /** The environments (`environments` of the project type), if given. */
+  readonly environments?: unknown;
 }
 
 export function answerLabel(file: string, key: string): string {
@@ -110,9 +112,12 @@ export function readAnswers(file: string, cwd: string): { answers: Answers; prob
   const problems: Problem[] = [];
   const settings: Partial<Record<SettingKey, unknown>> = {};
   let name: unknown;
+  let environments: unknown;
   for (const [key, value] of Object.entries(data)) {
     if (key === 'name') {
       name = value;
+    } else if (key === 'environments') {
+      environments = value;
     } else if (SETTINGS.some((spec) => spec.key === key)) {
       settings[key as SettingKey] = value;
     } else {
@@ -123,7 +128,23 @@ export function readAnswers(file: string, cwd: string): { answers: Answers; prob
       });
     }
   }
-  return { answers: { settings, name }, problems };
+  return { answers: { settings, name, ...(environments === undefined ? {} : { environments }) }, problems };
+}
+
+/**
+ * Problems with the environments (an answers file's `environments`, or the first environment's
+ * name), checked by the project type's own validators with the other settings as defaults,
+ * each named as `environments[1].subnetIds`.
+ */
+export function environmentsProblems(given: GivenSettings, environments: unknown, label: string): Problem[] {
+  try {
+    resolveSettings({ ...valuesOf(given), environments } as HybridServerlessSettings, label);
+    return [];
+  } catch (error) {
+    if (!(error instanceof InvalidSettingsError)) throw error;
+    return error.problems.filter((problem) => problem.key.startsWith('environments'))
+      .map((problem) => ({ label: `${label}: ${problem.key}`, message: problem.message }));
+  }
 }
 
 /**

@@ -1,14 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { placeholdersIn, ResolvedSettings, SETTINGS, withDefaults } from '../settings';
+import { EnvironmentSettings } from '../options';
+import { DEFAULT_ENVIRONMENT, placeholdersIn, ResolvedSettings, SETTINGS, withDefaults } from '../settings';
 import { checkProjectName, show } from '../validate';
 import { DEFAULT_DIRECTORY, formatTargetDir, parseArgs } from './args';
 import { Generator, writeProject, WriteResult } from './create';
 import { helpText } from './help';
-import { answerLabel, Answers, isWanted, mergeSettings, normalizePackageSpec, readAnswers, settingsProblems, valuesOf } from './inputs';
+import { answerLabel, Answers, environmentsProblems, isWanted, mergeSettings, normalizePackageSpec, readAnswers, settingsProblems, valuesOf } from './inputs';
 import { COMMIT_MESSAGE, commandsFor, initGit, installProject, packageManagerFrom } from './install';
 import { cdCommand, finishCommand, installOnlyCommand, nextSteps } from './next-steps';
-import { Ask, askMissing, askWithPrompts, parseYesNo, yesNoQuestion } from './questions';
+import { Ask, askEnvironmentName, askMissing, askWithPrompts, parseYesNo, yesNoQuestion } from './questions';
 import { listenForSignals, setInterruptMessage } from './signals';
 import { directoryProblem, projectNameFor, targetProblem } from './target';
 import { bold, CancelledError, CliError, CLI_NAME, dim, EXIT, green, Problem, red, shellQuote, UsageError, yellow } from './ui';
@@ -94,8 +95,18 @@ async function create(argv: readonly string[], context: Context): Promise<number
   }
 
   // 5. The settings given, each checked by the registry's validator. Without prompts, the
-  // settings not given take their defaults, so the whole set is checked now.
+  // settings not given take their defaults, so the whole set is checked now. The environments:
+  // the answers file's list, or the first one's name (--environment, or asked; default dev).
   problems.push(...settingsProblems(given, !interactive));
+  if (answers.environments !== undefined && args.environment !== undefined) {
+    problems.push({ label: '--environment', message: `cannot be combined with "environments" in ${args.answers}; give the environments in one place.` });
+  }
+  const environmentsGiven = answers.environments !== undefined ? { value: answers.environments, label: args.answers! }
+    : args.environment !== undefined ? { value: [{ name: args.environment }], label: '--environment' } : undefined;
+  if (environmentsGiven) {
+    problems.push(...environmentsProblems(given, environmentsGiven.value, environmentsGiven.label)
+      .map((problem) => (environmentsGiven.label === '--environment' ? { ...problem, label: '--environment' } : problem)));
+  }
 
   // 6. Without a terminal nothing can be asked: say what to pass instead of waiting.
   if (!context.interactive && !args.yes && args.answers === undefined) {
@@ -128,6 +139,8 @@ async function create(argv: readonly string[], context: Context): Promise<number
     directory = asked.directory ?? directory;
     given = asked.settings;
   }
+  const environments = environmentsGiven?.value as EnvironmentSettings[] | undefined
+    ?? [{ name: interactive ? await askEnvironmentName(context.ask) : DEFAULT_ENVIRONMENT }];
   directory ??= DEFAULT_DIRECTORY;
   const targetPath = path.resolve(cwd, directory);
 
@@ -144,7 +157,7 @@ async function create(argv: readonly string[], context: Context): Promise<number
 
   // 8b. In a terminal, every answer once more, and one confirmation before anything is written
   // (a dry run writes nothing, so it only shows them).
-  if (interactive) out(summaryOf(targetPath, settings));
+  if (interactive) out(summaryOf(targetPath, settings, environments));
   if (interactive && !args.dryRun) {
     const answer = await (context.ask ?? askWithPrompts)(yesNoQuestion(`Write the project ${args.force ? 'into' : 'to'} ${directory}?`, true));
     if (answer === undefined || !parseYesNo(answer, true)) throw new CancelledError();
@@ -155,7 +168,7 @@ async function create(argv: readonly string[], context: Context): Promise<number
   const written = await writeProject({
     targetPath,
     name,
-    settings,
+    settings: { ...settings, environments },
     packageSpec,
     packageManager: pm,
     dryRun: args.dryRun,
@@ -212,7 +225,7 @@ async function create(argv: readonly string[], context: Context): Promise<number
 
   // 12. What to do next.
   out(green(`\nDone: ${name} is ready.`));
-  out(nextSteps({ targetPath, cwd, pm, installed: args.install && !args.force, settings }));
+  out(nextSteps({ targetPath, cwd, pm, installed: args.install && !args.force, settings, environments: environments.map((e) => e.name) }));
   return EXIT.ok;
 }
 
@@ -257,15 +270,16 @@ function directoryProblems(directory: string, cwd: string, force: boolean, nameF
 }
 
 /** Every setting as it will be written, the placeholders marked, for the confirmation. */
-function summaryOf(targetPath: string, settings: ResolvedSettings): string {
+function summaryOf(targetPath: string, settings: ResolvedSettings, environments: readonly EnvironmentSettings[]): string {
   const placeholders = placeholdersIn(settings);
-  const rows: Array<[string, string]> = [['directory', targetPath], ...SETTINGS.flatMap((spec): Array<[string, string]> => {
-    const value = settings[spec.key];
-    if (value === undefined) return [];
-    const shown = spec.kind === 'boolean' ? (value ? 'yes' : 'no')
-      : spec.choices?.find((choice) => choice.value === value)?.title ?? (Array.isArray(value) ? value.join(', ') : String(value));
-    return [[spec.key, `${shown}${placeholders.includes(spec.key) ? yellow(' (placeholder)') : ''}`]];
-  })];
+  const rows: Array<[string, string]> = [['directory', targetPath], ['environments', environments.map((e) => e.name).join(', ')],
+    ...SETTINGS.flatMap((spec): Array<[string, string]> => {
+      const value = settings[spec.key];
+      if (value === undefined) return [];
+      const shown = spec.kind === 'boolean' ? (value ? 'yes' : 'no')
+        : spec.choices?.find((choice) => choice.value === value)?.title ?? (Array.isArray(value) ? value.join(', ') : String(value));
+      return [[spec.key, `${shown}${placeholders.includes(spec.key) ? yellow(' (placeholder)') : ''}`]];
+    })];
   const width = Math.max(...rows.map(([key]) => key.length)) + 2;
   return ['', bold('Summary:'), ...rows.map(([key, value]) => `  ${key.padEnd(width)}${value}`)].join('\n');
 }

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import type { PackageManagerName } from '../generate';
-import { placeholdersIn, ResolvedSettings, SETTINGS } from '../settings';
+import { DEFAULT_ENVIRONMENT, placeholdersIn, ResolvedSettings, SETTINGS } from '../settings';
 import { commandsFor } from './install';
 import { bold, cyan, shellQuote, yellow } from './ui';
 
@@ -35,26 +35,33 @@ export interface NextStepsOptions {
   /** Whether the dependencies were installed. */
   readonly installed: boolean;
   readonly settings: ResolvedSettings;
+  /** The environments' names, the first one first. @default ['dev'] */
+  readonly environments?: readonly string[];
 }
 
 /** The commands to run next, in the package manager's words, and the placeholders to replace. */
 export function nextSteps(options: NextStepsOptions): string {
   const commands = commandsFor(options.pm);
+  const [first, ...others] = options.environments ?? [DEFAULT_ENVIRONMENT];
+  const deploy = commands.exec('projen', `deploy:${first}`).join(' ');
   const steps = [
     cdCommand(options.targetPath, options.cwd),
     options.installed ? undefined : installCommand(options.pm),
     commands.exec('projen', 'build').join(' '),
-    commands.exec('cdk', 'deploy').join(' '),
+    deploy,
   ].filter((step): step is string => step !== undefined);
 
   const lines = ['', bold('Next steps:'), ...steps.map((step) => `  ${cyan(step)}`)];
+  lines.push(others.length > 0
+    ? `Each environment has its tasks: ${others.map((name) => `deploy:${name}`).join(', ')}; docs/architecture.md shows how to bootstrap them and the deploy workflow.`
+    : 'To add an environment (staging, prod …), add it to "environments" in .projenrc.ts; docs/architecture.md shows how.');
   const placeholders = placeholdersIn(options.settings);
   if (placeholders.length > 0) {
     const specs = SETTINGS.filter((spec) => placeholders.includes(spec.key));
     const width = Math.max(...specs.map((spec) => spec.key.length)) + 2;
     lines.push(
       '',
-      yellow(`Before ${commands.exec('cdk', 'deploy').join(' ')}, replace these placeholders with your own values:`),
+      yellow(`Before ${deploy}, replace these placeholders with your own values:`),
       ...specs.map((spec) => `  ${spec.key.padEnd(width)}${spec.question}`),
       `Set them in .projenrc.ts, then run ${commands.exec('projen').join(' ')} to regenerate the infrastructure.`,
     );

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import type { PromptObject } from 'prompts';
-import { placeholdersIn, SETTINGS, SettingSpec, withDefaults } from '../settings';
+import { DEFAULT_ENVIRONMENT, placeholdersIn, SETTINGS, SettingSpec, withDefaults } from '../settings';
+import { checkEnvironmentName } from '../validate';
 import { DEFAULT_DIRECTORY, formatTargetDir } from './args';
 import { answerProblem, GivenSettings, isWanted, normalize, valuesOf } from './inputs';
 import { directoryProblem, projectNameFor, targetProblem } from './target';
@@ -145,6 +146,19 @@ export function settingQuestion(spec: SettingSpec, known: GivenSettings): Prompt
 
 function isLeftOut(spec: SettingSpec, answer: unknown): boolean {
   return Boolean(spec.optional) && typeof answer === 'string' && answer.trim() === '';
+}
+
+/** Asks for the first environment's name (more can be added in `.projenrc.ts` later). */
+export async function askEnvironmentName(ask: Ask = askWithPrompts): Promise<string> {
+  const answer = await ask({
+    type: 'text',
+    name: 'value',
+    message: 'Name of the first environment',
+    initial: DEFAULT_ENVIRONMENT,
+    validate: validator((input: string) => checkEnvironmentName(input.trim())),
+  });
+  if (answer === undefined) throw new CancelledError();
+  return String(answer).trim();
 }
 
 /**

@@ -84,7 +84,7 @@ describe('creating a project', () => {
     expect(projenrc).not.toContain('create-hybrid-serverless@');
 
     // Next steps, with the placeholders still to replace.
-    expect(result.stdout).toContain('  cd app\n  npm install && npx projen\n  npx projen build\n  npx cdk deploy');
+    expect(result.stdout).toContain('  cd app\n  npm install && npx projen\n  npx projen build\n  npx projen deploy:dev');
     for (const key of ['hostedZoneId', 'certificateArn', 'vpcId', 'subnetIds', 'account']) expect(result.stdout).toContain(`  ${key}`);
     expect(result.stdout).toContain('Set them in .projenrc.ts, then run npx projen');
   });
@@ -178,7 +178,7 @@ describe('creating a project', () => {
     const env = cleanEnv({ npm_config_user_agent: 'pnpm/9.1.0 npm/? node/v20.11.0 linux x64' });
     const result = runCli(['app', '--yes', ...OFFLINE], { cwd: parent, env });
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('  pnpm install && pnpm exec projen\n  pnpm exec projen build\n  pnpm exec cdk deploy');
+    expect(result.stdout).toContain('  pnpm install && pnpm exec projen\n  pnpm exec projen build\n  pnpm exec projen deploy:dev');
     expect(fs.readFileSync(path.join(parent, 'app', '.projenrc.ts'), 'utf-8')).toContain('NodePackageManager.PNPM');
   });
 

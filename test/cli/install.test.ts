@@ -37,7 +37,7 @@ test('cd commands are relative when below, quoted when needed, absent for the cu
 describe('nextSteps', () => {
   test('with the package manager used, and every placeholder left', () => {
     const text = nextSteps({ targetPath: '/w/app', cwd: '/w', pm: 'yarn', installed: false, settings: withDefaults({}) });
-    expect(text).toContain('  cd app\n  yarn install && yarn projen\n  yarn projen build\n  yarn cdk deploy');
+    expect(text).toContain('  cd app\n  yarn install && yarn projen\n  yarn projen build\n  yarn projen deploy:dev');
     for (const key of ['hostedZoneId', 'certificateArn', 'vpcId', 'subnetIds', 'account']) expect(text).toContain(key);
     expect(text).toContain('Set them in .projenrc.ts, then run yarn projen');
   });
@@ -52,7 +52,7 @@ describe('nextSteps', () => {
       subnetIds: ['subnet-11112222', 'subnet-33334444'],
     });
     const text = nextSteps({ targetPath: '/w/app', cwd: '/w', pm: 'npm', installed: true, settings });
-    expect(text).toContain('  cd app\n  npx projen build\n  npx cdk deploy');
+    expect(text).toContain('  cd app\n  npx projen build\n  npx projen deploy:dev');
     expect(text).not.toContain('placeholder');
   });
 });
