@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { createFromTarball, freshDir, gitStatus, ok, packTarball, run } from './util';
+import { createFromTarball, freshDir, gitStatus, ok, packTarball, run, templateOf } from './util';
 
 // End to end, as a team would: the CLI from the packed tarball, a real install from the
 // registry, then the generated repo's own build (type-check, bundle, tests with cdk-nag, synth),
@@ -18,6 +18,10 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', message], repo);
   };
   const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf-8');
+  // A second environment in its own account, region, VPC and host name.
+  const PROD = "{ name: 'prod', account: '222233334444', region: 'eu-central-1', vpcId: 'vpc-0a1b2c3d4e5f60718', "
+    + "subnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0a1b2c3d4e5f60719'], domain: 'orders.prod.example.com', "
+    + "certificateArn: 'arn:aws:acm:eu-central-1:222233334444:certificate/12345678-1234-1234-1234-123456789012', production: true }";
 
   test('is created, installed and committed by the CLI', () => {
     const output = createFromTarball(tarball, parent, ['orders-app', '--yes', '--frontend', '--domain', 'orders.corp.example.com']);
@@ -33,7 +37,7 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
     expect(output).toContain('typecheck | tsc --noEmit -p test/tsconfig.json');
     expect(output).not.toContain('feature flags are not configured');
-    const templateFile = file('cdk.out/OrdersApp.template.json');
+    const templateFile = templateOf(repo, 'dev', 'OrdersApp');
     expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
     const template = JSON.parse(fs.readFileSync(templateFile, 'utf-8'));
     const types = Object.values(template.Resources).map((resource: any) => resource.Type);
@@ -50,13 +54,44 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     expect(gitStatus(repo)).toBe('');
   });
 
-  test('stays green with a team\'s table, second function with its own log group and second stack', () => {
+  test('stays green with a second environment and the team\'s table, second function, bucket, security group and stack', () => {
+    write('.projenrc.ts', read('.projenrc.ts').replace("environments: [{ name: 'dev' }],", `environments: [{ name: 'dev' }, ${PROD}],`));
     write('src/app-stack.ts', fixture('team-app-stack.ts'));
     write('src/main.ts', fixture('team-main.ts').replace('__STACK__', 'OrdersApp'));
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-    expect(fs.existsSync(file('cdk.out/Shared.template.json'))).toBe(true);
-    commit('the team\'s own resources');
+    // Each environment its own assembly, with its own account, region, network and host name.
+    for (const [environment, expected] of [
+      ['dev', { account: '123456789012', region: 'eu-west-1', subnet: 'subnet-0123456789abcdef0', domain: 'orders.corp.example.com' }],
+      ['prod', { account: '222233334444', region: 'eu-central-1', subnet: 'subnet-0a1b2c3d4e5f60718', domain: 'orders.prod.example.com' }],
+    ] as const) {
+      const manifest = JSON.parse(read(`cdk.out/assembly-${environment}/manifest.json`));
+      const stack = Object.values(manifest.artifacts).find((artifact: any) => artifact.type === 'aws:cloudformation:stack'
+        && artifact.displayName === `${environment}/OrdersApp`) as any;
+      expect(stack.environment).toBe(`aws://${expected.account}/${expected.region}`);
+      const templateFile = templateOf(repo, environment, 'OrdersApp');
+      const text = fs.readFileSync(templateFile, 'utf-8');
+      expect(text).toContain(expected.subnet);
+      expect(text).toContain(`"${expected.domain}."`);
+      expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
+      expect(fs.existsSync(templateOf(repo, environment, 'Shared'))).toBe(true);
+    }
+    const tasks = JSON.parse(read('.projen/tasks.json')).tasks;
+    expect(Object.keys(tasks).filter((task) => /^(deploy|diff|destroy):/.test(task)).sort())
+      .toEqual(['deploy:dev', 'deploy:prod', 'destroy:dev', 'diff:dev', 'diff:prod']);
+    commit('a second environment and the team\'s own resources');
+  });
+
+  test('turns red on an unacknowledged cdk-nag finding in the last environment only', () => {
+    const stack = read('src/app-stack.ts');
+    write('src/app-stack.ts', stack.replace("import { Stack, StackProps, Validations } from 'aws-cdk-lib';",
+      "import { Stack, StackProps, Stage, Validations } from 'aws-cdk-lib';").replace('orders.grantReadData(this.app.handler);',
+      'orders.grantReadData(this.app.handler);\n    if (Stage.of(this)?.stageName === \'prod\') new s3.Bucket(this, \'Uploads\');'));
+    const build = run('npx', ['projen', 'build'], repo);
+    expect(build.status).not.toBe(0);
+    expect(build.output).toContain('AwsSolutions-S1 at prod/OrdersApp/Uploads');
+    expect(build.output).not.toContain('at dev/OrdersApp/Uploads');
+    write('src/app-stack.ts', stack);
   });
 
   test('turns red on an unacknowledged cdk-nag finding in the team\'s stack, in synth and in the managed test', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { createFromTarball, freshDir, gitStatus, ok, packTarball } from './util';
+import { createFromTarball, freshDir, gitStatus, ok, packTarball, templateOf } from './util';
 
 // One repo through three combinations, the API function inside the VPC throughout: API Gateway
 // with a frontend, then without, then switched to ALB to Lambda. Each builds green with its own `npx projen build`, and each
@@ -10,10 +10,10 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
   const tarball = packTarball();
   const parent = freshDir('chs-e2e-apigw-');
   const repo = path.join(parent, 'gateway-app');
-  const templateFile = path.join(repo, 'cdk.out', 'GatewayApp.template.json');
-  const resourceTypes = () => Object.values(JSON.parse(fs.readFileSync(templateFile, 'utf-8')).Resources)
+  const templateFile = () => templateOf(repo, 'dev', 'GatewayApp');
+  const resourceTypes = () => Object.values(JSON.parse(fs.readFileSync(templateFile(), 'utf-8')).Resources)
     .map((resource: any) => resource.Type as string);
-  const handlerVpcConfig = () => (Object.values(JSON.parse(fs.readFileSync(templateFile, 'utf-8')).Resources) as any[])
+  const handlerVpcConfig = () => (Object.values(JSON.parse(fs.readFileSync(templateFile(), 'utf-8')).Resources) as any[])
     .find((resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.TracingConfig)?.Properties.VpcConfig;
   const commit = (message: string) => {
     ok('git', ['add', '-A'], repo);
@@ -31,7 +31,7 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
       '--handler-egress', '10.20.0.0/16:5432,10.30.0.0/24:8080-8089']);
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-    expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
+    expect(unacceptedCfnLintFindings(templateFile())).toEqual([]);
     const types = resourceTypes();
     expect(types).toEqual(expect.arrayContaining(['AWS::EC2::VPCEndpoint', 'AWS::ApiGateway::RestApi', 'Custom::AWS',
       'Custom::CDKBucketDeployment']));
@@ -65,7 +65,7 @@ $2`));
     expect(JSON.parse(fs.readFileSync(path.join(repo, '.projen/tasks.json'), 'utf-8')).tasks['frontend:build']).toBeUndefined();
 
     ok('npx', ['projen', 'build'], repo);
-    expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
+    expect(unacceptedCfnLintFindings(templateFile())).toEqual([]);
     const types = resourceTypes();
     expect(types.filter((type) => type === 'AWS::EC2::VPCEndpoint')).toHaveLength(1);
     expect(types).not.toContain('Custom::CDKBucketDeployment');
@@ -84,7 +84,7 @@ $2`));
 
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-    expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
+    expect(unacceptedCfnLintFindings(templateFile())).toEqual([]);
     expect(resourceTypes()).not.toContain('AWS::EC2::VPCEndpoint');
     // The API function stays in the VPC (handlerEgress) in the other topology too.
     expect(handlerVpcConfig()?.SubnetIds).toHaveLength(2);

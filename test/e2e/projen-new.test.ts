@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { freshDir, gitStatus, ok, packTarball, ROOT } from './util';
+import { freshDir, gitStatus, ok, packTarball, ROOT, templateOf } from './util';
 
 describe('projen new --from create-hybrid-serverless', () => {
   const tarball = packTarball();
@@ -34,6 +34,6 @@ describe('projen new --from create-hybrid-serverless', () => {
     // The build's eslint --fix writes the uncommented settings in the repo's style (quotes); nothing else changes.
     expect(gitStatus(repo).split('\n').filter((line) => line && line !== ' M .projenrc.ts')).toEqual([]);
     const stack = path.basename(repo).split(/[^a-zA-Z0-9]+/).filter(Boolean).map((part) => part[0].toUpperCase() + part.slice(1)).join('');
-    expect(unacceptedCfnLintFindings(path.join(repo, 'cdk.out', `${stack}.template.json`))).toEqual([]);
+    expect(unacceptedCfnLintFindings(templateOf(repo, 'dev', stack))).toEqual([]);
   });
 });

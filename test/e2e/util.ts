@@ -65,3 +65,14 @@ export function createFromTarball(tarball: string, cwd: string, args: string[]):
 export function gitStatus(cwd: string): string {
   return ok('git', ['status', '--porcelain'], cwd).trimEnd();
 }
+
+/**
+ * The synthesized template of a stack of an environment: `cdk.out/assembly-<env>/<env><Stack><hash>.template.json`
+ * (each environment is a CDK Stage with its own cloud assembly).
+ */
+export function templateOf(repo: string, environment: string, stack: string): string {
+  const assembly = path.join(repo, 'cdk.out', `assembly-${environment}`);
+  const found = fs.readdirSync(assembly).filter((file) => file.startsWith(`${environment}${stack}`) && file.endsWith('.template.json'));
+  if (found.length !== 1) throw new Error(`expected one template of ${environment}/${stack} in ${assembly}, found ${found.join(', ') || 'none'}`);
+  return path.join(assembly, found[0]);
+}
