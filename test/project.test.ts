@@ -97,7 +97,7 @@ describe('HybridServerlessApp', () => {
       subnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0a1b2c3d4e5f60719'],
       certificateArn: 'arn:aws:acm:eu-central-1:111122223333:certificate/12345678-1234-1234-1234-123456789012',
     }))['docs/architecture.md'];
-    expect(real).toContain('Every setting holds a real value.');
+    expect(real).toContain('`dev`: every setting holds a real value.');
     expect(real).not.toContain('| `vpcId` |');
   });
 
