@@ -65,6 +65,7 @@ describe('interactive flow', () => {
     expect(questions.map((q) => String(q.message).replace(/ \((y\/N|Y\/n)\)$/, ''))).toEqual([
       'Project directory',
       ...settingsAsked().map((spec) => shortQuestion(spec).question),
+      'Name of the first environment',
       'Write the project to hybrid-serverless-app?',
     ]);
     expect(settingsAsked().map((spec) => spec.key)).not.toContain('vpcEndpointId');
@@ -145,8 +146,8 @@ describe('interactive flow', () => {
       cwd, interactive: true, ask: defaultsAsker(questions),
     });
     const asked = questions.map((q) => String(q.message));
-    // The settings not given, and the confirmation.
-    expect(asked).toHaveLength(settingsAsked({ topology: Topology.APIGW_VPCE }).length - 3 + 1);
+    // The settings not given, the first environment's name, and the confirmation.
+    expect(asked).toHaveLength(settingsAsked({ topology: Topology.APIGW_VPCE }).length - 3 + 2);
     expect(asked.some((m) => m.startsWith('AWS region') || m.startsWith('How should'))).toBe(false);
   });
 
@@ -157,7 +158,7 @@ describe('interactive flow', () => {
     const result = await runInProcess(['app', '--no-install', '--no-git'], { cwd, interactive: true, ask });
     expect(result.code).toBe(130);
     expect(result.err).toBe('Cancelled: nothing was written.');
-    expect(result.out).toContain(`Summary:\n  directory       ${path.join(cwd, 'app')}\n  topology        ALB straight to Lambda\n  frontend        no\n`);
+    expect(result.out).toContain(`Summary:\n  directory       ${path.join(cwd, 'app')}\n  environments    dev\n  topology        ALB straight to Lambda\n`);
     expect(result.out).toContain('  hostedZoneId    Z0123456789ABCDEFGHIJ (placeholder)\n');
     expect(result.generated).toEqual([]);
     expect(fs.readdirSync(cwd)).toEqual([]);
@@ -233,5 +234,47 @@ describe('non-interactive flow', () => {
     expect(result.code).toBe(0);
     expect(result.generated[0].name).toBe('@acme/portal');
     expect(fs.readdirSync(cwd).sort()).toEqual(['a.json', 'portal']);
+  });
+});
+
+describe('environments', () => {
+  let cwd: string;
+  beforeEach(() => { cwd = tempDir(); });
+
+  test('the first environment\'s name is asked, checked, and written to .projenrc.ts', async () => {
+    const questions: Array<PromptObject<'value'>> = [];
+    const result = await runInProcess(['app', '--no-install', '--no-git'], {
+      cwd, interactive: true, ask: defaultsAsker(questions, { 'Name of the first environment': 'staging' }),
+    });
+    expect(result.code).toBe(0);
+    const question = questions.find((q) => q.message === 'Name of the first environment')!;
+    expect(question.initial).toBe('dev');
+    expect((question.validate as (v: string) => true | string)('Prod')).toContain('is not an environment name');
+    expect(result.generated[0].settings.environments).toEqual([{ name: 'staging' }]);
+  });
+
+  test('any number come from the answers file, checked by environment', async () => {
+    fs.writeFileSync(path.join(cwd, 'answers.json'), JSON.stringify({
+      environments: [{ name: 'dev' }, { name: 'prod', account: '222233334444', subnetIds: ['subnet-1'] }],
+    }));
+    const bad = await runInProcess(['app', '--answers', 'answers.json', '--no-install', '--no-git'], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/answers\.json: environments\[1\]\.subnetIds: .*not a subnet id/);
+    fs.writeFileSync(path.join(cwd, 'answers.json'), JSON.stringify({
+      environments: [{ name: 'dev' }, { name: 'prod', account: '222233334444', production: true }],
+    }));
+    const good = await runInProcess(['app', '--answers', 'answers.json', '--no-install', '--no-git'], { cwd });
+    expect(good.code).toBe(0);
+    expect(good.generated[0].settings.environments).toEqual([{ name: 'dev' }, { name: 'prod', account: '222233334444', production: true }]);
+    expect(good.out).toContain('deploy:prod');
+  });
+
+  test('--environment names the first one without asking', async () => {
+    const result = await runInProcess(['app', '--yes', '--environment', 'qa', '--no-install', '--no-git'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.generated[0].settings.environments).toEqual([{ name: 'qa' }]);
+    const bad = await runInProcess(['other', '--yes', '--environment', 'QA!', '--no-install', '--no-git'], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--environment: "QA!" is not an environment name');
   });
 });
