@@ -21,7 +21,9 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
   // A second environment in its own account, region, VPC and host name.
   const PROD = "{ name: 'prod', account: '222233334444', region: 'eu-central-1', vpcId: 'vpc-0a1b2c3d4e5f60718', "
     + "subnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0a1b2c3d4e5f60719'], domain: 'orders.prod.example.com', "
-    + "certificateArn: 'arn:aws:acm:eu-central-1:222233334444:certificate/12345678-1234-1234-1234-123456789012', production: true }";
+    + "certificateArn: 'arn:aws:acm:eu-central-1:222233334444:certificate/12345678-1234-1234-1234-123456789012', production: true, "
+    // A custom bootstrap qualifier: the frontend deployment's acknowledged findings name its asset bucket.
+    + "qualifier: 'orders' }";
 
   test('is created, installed and committed by the CLI', () => {
     const output = createFromTarball(tarball, parent, ['orders-app', '--yes', '--frontend', '--domain', 'orders.corp.example.com']);
@@ -76,6 +78,8 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
       expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
       expect(fs.existsSync(templateOf(repo, environment, 'Shared'))).toBe(true);
     }
+    expect(fs.readFileSync(templateOf(repo, 'prod', 'OrdersApp'), 'utf-8')).toContain('cdk-orders-assets-222233334444-eu-central-1');
+    expect(fs.readFileSync(templateOf(repo, 'dev', 'OrdersApp'), 'utf-8')).toContain('cdk-hnb659fds-assets-123456789012-eu-west-1');
     const tasks = JSON.parse(read('.projen/tasks.json')).tasks;
     expect(Object.keys(tasks).filter((task) => /^(deploy|diff|destroy):/.test(task)).sort())
       .toEqual(['deploy:dev', 'deploy:prod', 'destroy:dev', 'diff:dev', 'diff:prod']);
