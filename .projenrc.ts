@@ -26,7 +26,8 @@ const project = new cdk.JsiiProject({
   // jsii only allows non-jsii runtime dependencies when they are bundled.
   bundledDeps: ['prompts@^2.4.2', 'handlebars@^4.7.8'],
   // verdaccio: a real npm registry on 127.0.0.1 for the upgrade tests (publish, npm install, the upgrade task).
-  devDeps: ['@types/prompts@^2.4.9', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6'],
+  // puppeteer-core: drives Debian's chromium in the dev-loop test (never `puppeteer`, which downloads a browser).
+  devDeps: ['@types/prompts@^2.4.9', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6', 'puppeteer-core@^25'],
 
   // bin/create-hybrid-serverless becomes the package's binary (projen adds every file in bin/).
 

@@ -1,4 +1,5 @@
 import { awscdk, javascript, SampleReadme } from 'projen';
+import { DevLoop } from './components/dev';
 import { Docs } from './components/docs';
 import { Frontend } from './components/frontend';
 import { ApiHandlers, HANDLER_DEPS } from './components/handlers';
@@ -112,6 +113,7 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     new ApiHandlers(this, context);
     new AppTests(this, context);
     new Frontend(this, context);
+    new DevLoop(this, context);
     new Docs(this, context);
     new ProjenrcImports(this);
   }
