@@ -39,7 +39,8 @@ describe('the dev loop (npx projen dev)', () => {
     expect(alb).toContain('frontend: true,');
     expect(alb).toContain(`frontendEntryPoints: [${FRONTEND_ENTRY_POINTS.map((file) => `'${file}'`).join(', ')}],`);
     // The listener rule's url-rewrite: paths without a file extension get index.html.
-    expect(alb).toContain("/^\\/[^.]*$/.test(requested) ? '/index.html' : requested");
+    expect(alb).toContain('return /^\\/[^.]*$/.test(requestPath);');
+    expect(alb).toContain("isPagePath(requested) ? '/index.html' : requested");
 
     const apigw = synth(newProject({ topology: Topology.APIGW_VPCE, frontend: false, domain: 'orders.corp.example.com' }))[DEV_SERVER];
     expect(apigw).toContain("topology: 'apigw-vpce',");

@@ -68,6 +68,9 @@ describe('npx projen dev in a generated repo with a frontend', () => {
     expect(failed.status).toBe(500);
     expect(failed.body).toContain('The API does not build');
     expect(failed.body).toContain('src/api/app.ts');
+    const failedPage = await get(`${base}/orders/42`);
+    expect([failedPage.status, failedPage.type]).toEqual([500, 'text/html; charset=utf-8']);
+    expect(failedPage.body).toContain('The API does not build');
     fs.writeFileSync(appFile, original);
     expect(JSON.parse((await get(`${base}/api/health`)).body)).toEqual({ status: 'ok' });
     const mainFile = path.join(repo, 'frontend/src/main.ts');
