@@ -10,6 +10,11 @@ import { createFromTarball, freshDir, ok, packTarball, run } from './util';
 // the API's answer on the page; Ctrl-C stops everything; nothing of it is in the Lambda bundle.
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const PAGE_TEXT = path.join(__dirname, 'page-text.mjs');
+/** The fields of the events in the managed test/hybrid/events.ts: a target group with multi-value headers, a REST proxy. */
+const ALB_EVENT_FIELDS = ['body', 'httpMethod', 'isBase64Encoded', 'multiValueHeaders', 'multiValueQueryStringParameters', 'path',
+  'requestContext'];
+const APIGW_EVENT_FIELDS = ['body', 'headers', 'httpMethod', 'isBase64Encoded', 'multiValueHeaders', 'multiValueQueryStringParameters',
+  'path', 'pathParameters', 'queryStringParameters', 'requestContext', 'resource', 'stageVariables'];
 /** Every wait in this file ends: a dev server that hangs fails the test instead of CI. */
 const READY_TIMEOUT = 30_000;
 
@@ -49,16 +54,19 @@ describe('npx projen dev in a generated repo with a frontend', () => {
     expect((await get(`${base}/missing.js`)).status).toBe(403);
     expect(server.output).toMatch(/GET \/api\/health 200 \d+ ms/);
 
-    // A changed handler answers on the next request, from the same server; it sees the topology's event.
+    // A changed handler answers on the next request, from the same server; it gets the topology's event, shaped as
+    // the managed test/hybrid/events.ts builds it (ALB: query values still URL-encoded; API Gateway: decoded).
     const original = fs.readFileSync(appFile, 'utf-8');
     const route = ".get('/api/health', (c) => c.json({ status: 'ok' }))";
     expect(original).toContain(route);
-    fs.writeFileSync(appFile, original.replace(route,
-      ".get('/api/health', (c) => c.json({ status: 'changed', sender: 'elb' in c.env.event.requestContext ? 'alb' : 'apigw' }))"));
+    fs.writeFileSync(appFile, original.replace(route, ".get('/api/health', (c) => c.json({ status: 'changed', "
+      + 'fields: Object.keys(c.env.event).sort(), query: c.env.event.multiValueQueryStringParameters }))'));
     const changedAt = Date.now();
-    const changed = await get(`${base}/api/health`);
+    const changed = await get(`${base}/api/health?a=1&a=x%20y`);
     const reloadMs = Date.now() - changedAt;
-    expect(JSON.parse(changed.body)).toEqual({ status: 'changed', sender: topology === 'alb-lambda' ? 'alb' : 'apigw' });
+    expect(JSON.parse(changed.body)).toEqual(topology === 'alb-lambda'
+      ? { status: 'changed', fields: ALB_EVENT_FIELDS, query: { a: ['1', 'x%20y'] } }
+      : { status: 'changed', fields: APIGW_EVENT_FIELDS, query: { a: ['1', 'x y'] } });
     process.stdout.write(`[${topology}] changed handler answered in ${reloadMs} ms (${server.output.match(/API rebuilt in \d+ ms/)?.[0]})\n`);
     expect(reloadMs).toBeLessThan(5_000);
 
