@@ -7,7 +7,8 @@ import { createFromTarball, freshDir, ok, packTarball, run } from './util';
 // `npx projen dev` in a repo generated from the packed package, as a team runs it: both topologies (one repo,
 // switched with `npx projen`), the frontend on. The API, the app and a deep link answer; a changed handler
 // answers anew without a restart; build errors show and the server keeps running; headless Chromium shows
-// the API's answer on the page; Ctrl-C stops everything; nothing of it is in the Lambda bundle.
+// the API's answer on the page; Ctrl-C stops everything; without the frontend, a page at / lists the routes; nothing
+// of it is in the Lambda bundle.
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const PAGE_TEXT = path.join(__dirname, 'page-text.mjs');
 /** The fields of the events in the managed test/hybrid/events.ts: a target group with multi-value headers, a REST proxy. */
@@ -38,75 +39,84 @@ describe('npx projen dev in a generated repo with a frontend', () => {
     const port = await freePort();
     const server = new DevServer(repo, ['--port', String(port)]);
     started.push(server);
-    const readyMs = await server.ready();
-    const base = `http://127.0.0.1:${port}`;
-    process.stdout.write(`[${topology}] npx projen dev: ready ${readyMs} ms after the spawn (${server.output.match(/Ready in \d+ ms/)?.[0]})\n`);
-    expect(server.output).toContain(`The app on ${base}/`);
+    const sources = [appFile, path.join(repo, 'frontend/src/main.ts')].map((file) => [file, fs.readFileSync(file, 'utf-8')] as const);
+    try {
+      const readyMs = await server.ready();
+      const base = `http://127.0.0.1:${port}`;
+      process.stdout.write(`[${topology}] npx projen dev: ready ${readyMs} ms after the spawn (${server.output.match(/Ready in \d+ ms/)?.[0]})\n`);
+      expect(server.output).toContain(`The app on ${base}/`);
 
-    // The API through the real Lambda entry; the app, a deep link, a missing file as the listener rule and S3 answer.
-    const health = await get(`${base}/api/health`);
-    expect([health.status, JSON.parse(health.body)]).toEqual([200, { status: 'ok' }]);
-    const page = await get(`${base}/`);
-    expect(page.status).toBe(200);
-    expect(page.type).toMatch(/^text\/html/);
-    expect(page.body).toContain('id="greeting"');
-    expect(await get(`${base}/orders/42`)).toEqual(page);
-    expect((await get(`${base}/missing.js`)).status).toBe(403);
-    expect(server.output).toMatch(/GET \/api\/health 200 \d+ ms/);
+      // The API through the real Lambda entry; the app, a deep link, a missing file as the listener rule and S3 answer.
+      const health = await get(`${base}/api/health`);
+      expect([health.status, JSON.parse(health.body)]).toEqual([200, { status: 'ok' }]);
+      const page = await get(`${base}/`);
+      expect(page.status).toBe(200);
+      expect(page.type).toMatch(/^text\/html/);
+      expect(page.body).toContain('id="greeting"');
+      expect(await get(`${base}/orders/42`)).toEqual(page);
+      expect((await get(`${base}/missing.js`)).status).toBe(403);
+      expect(server.output).toMatch(/GET \/api\/health 200 \d+ ms/);
 
-    // A changed handler answers on the next request, from the same server; it gets the topology's event, shaped as
-    // the managed test/hybrid/events.ts builds it (ALB: query values still URL-encoded; API Gateway: decoded).
-    const original = fs.readFileSync(appFile, 'utf-8');
-    const route = ".get('/api/health', (c) => c.json({ status: 'ok' }))";
-    expect(original).toContain(route);
-    fs.writeFileSync(appFile, original.replace(route, ".get('/api/health', (c) => c.json({ status: 'changed', "
-      + 'fields: Object.keys(c.env.event).sort(), query: c.env.event.multiValueQueryStringParameters }))'));
-    const changedAt = Date.now();
-    const changed = await get(`${base}/api/health?a=1&a=x%20y`);
-    const reloadMs = Date.now() - changedAt;
-    expect(JSON.parse(changed.body)).toEqual(topology === 'alb-lambda'
-      ? { status: 'changed', fields: ALB_EVENT_FIELDS, query: { a: ['1', 'x%20y'] } }
-      : { status: 'changed', fields: APIGW_EVENT_FIELDS, query: { a: ['1', 'x y'] } });
-    process.stdout.write(`[${topology}] changed handler answered in ${reloadMs} ms (${server.output.match(/API rebuilt in \d+ ms/)?.[0]})\n`);
-    expect(reloadMs).toBeLessThan(5_000);
+      // A changed handler answers on the next request, from the same server; it gets the topology's event, shaped as
+      // the managed test/hybrid/events.ts builds it (ALB: query values still URL-encoded; API Gateway: decoded).
+      const original = fs.readFileSync(appFile, 'utf-8');
+      const route = ".get('/api/health', (c) => c.json({ status: 'ok' }))";
+      expect(original).toContain(route);
+      fs.writeFileSync(appFile, original.replace(route, ".get('/api/health', (c) => c.json({ status: 'changed', "
+        + 'fields: Object.keys(c.env.event).sort(), query: c.env.event.multiValueQueryStringParameters }))'));
+      const changedAt = Date.now();
+      const changed = await get(`${base}/api/health?a=1&a=x%20y`);
+      const reloadMs = Date.now() - changedAt;
+      expect(JSON.parse(changed.body)).toEqual(topology === 'alb-lambda'
+        ? { status: 'changed', fields: ALB_EVENT_FIELDS, query: { a: ['1', 'x%20y'] } }
+        : { status: 'changed', fields: APIGW_EVENT_FIELDS, query: { a: ['1', 'x y'] } });
+      process.stdout.write(`[${topology}] changed handler answered in ${reloadMs} ms (${server.output.match(/API rebuilt in \d+ ms/)?.[0]})\n`);
+      expect(reloadMs).toBeLessThan(5_000);
 
-    // A build error shows in the answer and the terminal; the server keeps running and recovers.
-    fs.writeFileSync(appFile, `${original}\nconst broken: = 1;\n`);
-    const failed = await get(`${base}/api/health`);
-    expect(failed.status).toBe(500);
-    expect(failed.body).toContain('The API does not build');
-    expect(failed.body).toContain('src/api/app.ts');
-    const failedPage = await get(`${base}/orders/42`);
-    expect([failedPage.status, failedPage.type]).toEqual([500, 'text/html; charset=utf-8']);
-    expect(failedPage.body).toContain('The API does not build');
-    fs.writeFileSync(appFile, original);
-    expect(JSON.parse((await get(`${base}/api/health`)).body)).toEqual({ status: 'ok' });
-    const mainFile = path.join(repo, 'frontend/src/main.ts');
-    const main = fs.readFileSync(mainFile, 'utf-8');
-    fs.writeFileSync(mainFile, `${main}\nconst broken: = 1;\n`);
-    const brokenPage = await get(`${base}/orders/42`);
-    expect([brokenPage.status, brokenPage.type]).toEqual([500, 'text/html; charset=utf-8']);
-    expect(brokenPage.body).toContain('The frontend does not build');
-    fs.writeFileSync(mainFile, main);
-    expect(server.output.match(/Ready in/g)).toHaveLength(1);
+      // A build error shows in the answer and the terminal; the server keeps running and recovers.
+      fs.writeFileSync(appFile, `${original}\nconst broken: = 1;\n`);
+      const failed = await get(`${base}/api/health`);
+      expect(failed.status).toBe(500);
+      expect(failed.body).toContain('The API does not build');
+      expect(failed.body).toContain('src/api/app.ts');
+      const failedPage = await get(`${base}/orders/42`);
+      expect([failedPage.status, failedPage.type]).toEqual([500, 'text/html; charset=utf-8']);
+      expect(failedPage.body).toContain('The API does not build');
+      fs.writeFileSync(appFile, original);
+      expect(JSON.parse((await get(`${base}/api/health`)).body)).toEqual({ status: 'ok' });
+      const mainFile = path.join(repo, 'frontend/src/main.ts');
+      const main = fs.readFileSync(mainFile, 'utf-8');
+      fs.writeFileSync(mainFile, `${main}\nconst broken: = 1;\n`);
+      const brokenPage = await get(`${base}/orders/42`);
+      expect([brokenPage.status, brokenPage.type]).toEqual([500, 'text/html; charset=utf-8']);
+      expect(brokenPage.body).toContain('The frontend does not build');
+      fs.writeFileSync(mainFile, main);
+      expect(server.output.match(/Ready in/g)).toHaveLength(1);
 
-    // The page in a browser shows the API's answer, on a deep link.
-    const browser = run('node', [PAGE_TEXT, `${base}/orders/42`, '#greeting', '^Hello, team!$', '20000'], repo, { timeout: 60_000 });
-    expect(browser.status).toBe(0);
-    const shown = JSON.parse(browser.output.trim().split('\n').pop()!);
-    expect(shown).toMatchObject({ status: 200, title: 'dev-app', text: 'Hello, team!', errors: [] });
+      // The page in a browser shows the API's answer, on a deep link.
+      const browser = run('node', [PAGE_TEXT, `${base}/orders/42`, '#greeting', '^Hello, team!$', '20000'], repo, { timeout: 60_000 });
+      expect(browser.status).toBe(0);
+      const shown = JSON.parse(browser.output.trim().split('\n').pop()!);
+      expect(shown).toMatchObject({ status: 200, title: 'dev-app', text: 'Hello, team!', errors: [] });
 
-    // A second server on the same port says so and stops.
-    const second = run('npx', ['projen', 'dev', '--port', String(port)], repo, { timeout: READY_TIMEOUT });
-    expect(second.status).not.toBe(0);
-    expect(second.output).toContain(`Port ${port} on 127.0.0.1 is in use`);
+      // A second server on the same port says so and stops.
+      const second = run('npx', ['projen', 'dev', '--port', String(port)], repo, { timeout: READY_TIMEOUT });
+      expect(second.status).not.toBe(0);
+      expect(second.output).toContain(`Port ${port} on 127.0.0.1 is in use`);
 
-    // Ctrl-C: the whole process group ends, and the server's cache of built files is gone.
-    const code = await server.interrupt();
-    expect(code === 130 || code === 0).toBe(true);
-    expect(server.groupAlive()).toBe(false);
-    expect(fs.existsSync(path.join(repo, 'node_modules/.cache/create-hybrid-serverless/dev'))).toBe(false);
-    expect(await refused(port)).toBe(true);
+      // Ctrl-C: the whole process group ends, and the server's cache of built files is gone.
+      const code = await server.interrupt();
+      expect(code === 130 || code === 0).toBe(true);
+      expect(server.groupAlive()).toBe(false);
+      expect(fs.existsSync(path.join(repo, 'node_modules/.cache/create-hybrid-serverless/dev'))).toBe(false);
+      expect(await refused(port)).toBe(true);
+    } catch (error) {
+      // What the server said, for the reader of a CI log.
+      throw new Error(`${(error as Error).stack ?? String(error)}\n\nnpx projen dev said:\n${server.output.slice(-6000)}`);
+    } finally {
+      // The next test starts from the generated sources, whatever failed here.
+      for (const [file, content] of sources) fs.writeFileSync(file, content);
+    }
   }
 
   test('ALB to Lambda: the API with multi-value ALB events, the app, reload, errors, Chromium, Ctrl-C', async () => {
@@ -120,6 +130,27 @@ describe('npx projen dev in a generated repo with a frontend', () => {
     ok('npx', ['projen'], repo);
     expect(fs.readFileSync(path.join(repo, 'src/hybrid/dev/server.ts'), 'utf-8')).toContain("topology: 'apigw-vpce',");
     await exercise('apigw-vpce');
+  });
+
+  test('without a frontend: a page at / says what runs and lists the routes; other paths reach the function', async () => {
+    const projenrc = path.join(repo, '.projenrc.ts');
+    fs.writeFileSync(projenrc, fs.readFileSync(projenrc, 'utf-8').replace('frontend: true,', 'frontend: false,'));
+    ok('npx', ['projen'], repo);
+    const port = await freePort();
+    const server = new DevServer(repo, ['--port', String(port)]);
+    started.push(server);
+    await server.ready();
+    const base = `http://127.0.0.1:${port}`;
+    expect(server.output).toContain(`The API on ${base}/`);
+    const page = await get(`${base}/`);
+    expect([page.status, page.type]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(page.body).toContain('<a href="/api/health">/api/health</a>');
+    expect(page.body).toContain('POST /api/echo');
+    // As the load balancer's default action: the function answers every other path.
+    const other = await get(`${base}/orders/42`);
+    expect([other.status, JSON.parse(other.body)]).toEqual([404, { error: 'No route for GET /orders/42' }]);
+    await server.interrupt();
+    expect(server.groupAlive()).toBe(false);
   });
 
   test('nothing of the dev loop ships: not in the Lambda bundle, nothing written to frontend/dist', () => {
