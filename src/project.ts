@@ -1,4 +1,5 @@
 import { awscdk, javascript, SampleReadme } from 'projen';
+import { DevLoop } from './components/dev';
 import { Docs } from './components/docs';
 import { Environments } from './components/environments';
 import { Frontend } from './components/frontend';
@@ -115,6 +116,7 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     new AppTests(this, context);
     new Frontend(this, context);
     new Environments(this, environments);
+    new DevLoop(this, context);
     new Docs(this, context);
     new ProjenrcImports(this);
   }

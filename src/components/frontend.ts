@@ -16,6 +16,9 @@ export const FRONTEND_SAMPLE_FILES = [
   'test/frontend.test.ts',
 ];
 
+/** What the frontend task bundles into `frontend/dist` (the dev server bundles the same). */
+export const FRONTEND_ENTRY_POINTS = ['frontend/index.html', 'frontend/src/main.ts', 'frontend/src/style.css'];
+
 /**
  * The optional single-page app. On: the managed `src/hybrid/frontend.ts` (bucket, S3
  * endpoint, listener rule, deployment), the sample app under `frontend/`, and the task that
@@ -38,7 +41,7 @@ export class Frontend extends Component {
       description: 'Type-check and bundle the single-page app into frontend/dist',
     });
     build.exec('tsc --noEmit -p frontend/tsconfig.json');
-    build.exec('esbuild frontend/index.html frontend/src/main.ts frontend/src/style.css --bundle --minify --sourcemap '
+    build.exec(`esbuild ${FRONTEND_ENTRY_POINTS.join(' ')} --bundle --minify --sourcemap `
       + '--outdir=frontend/dist --entry-names=[name] --loader:.html=copy --target=es2020 '
       + `--metafile=${FRONTEND_BUILD_META}`);
     app.preCompileTask.spawn(build);
