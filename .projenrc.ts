@@ -26,7 +26,10 @@ const project = new cdk.JsiiProject({
   // jsii only allows non-jsii runtime dependencies when they are bundled.
   bundledDeps: ['prompts@^2.4.2', 'handlebars@^4.7.8'],
   // verdaccio: a real npm registry on 127.0.0.1 for the upgrade tests (publish, npm install, the upgrade task).
-  devDeps: ['@types/prompts@^2.4.9', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6'],
+  devDeps: ['@types/prompts@^2.4.9', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6',
+    // The deploy rehearsal (test/e2e/deploy-rehearsal.test.ts) prepares and inspects the AWS stand-in (moto) with them.
+    '@aws-sdk/client-acm@^3', '@aws-sdk/client-api-gateway@^3', '@aws-sdk/client-cloudformation@^3', '@aws-sdk/client-ec2@^3',
+    '@aws-sdk/client-elastic-load-balancing-v2@^3', '@aws-sdk/client-lambda@^3', '@aws-sdk/client-route-53@^3'],
 
   // bin/create-hybrid-serverless becomes the package's binary (projen adds every file in bin/).
 
