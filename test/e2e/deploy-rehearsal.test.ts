@@ -13,7 +13,7 @@ import { createFromTarball, freshDir, ok, packTarball, run, Run } from './util';
 // sets and stack creation run as they would against an account; what moto then holds is checked with the AWS SDK.
 // The network a generated repo expects (VPC, subnets, hosted zone, certificate) is created in moto first.
 // Repos without the frontend: the frontend's S3 interface endpoint meets the limit of moto that stops the API Gateway
-// topology (the last test), in either topology.
+// topology (the last test); tried with ALB to Lambda and a frontend, the same AttributeError and an empty stack.
 const REGION = 'eu-west-1';
 const DOMAIN = 'orders.corp.example.com';
 const DEPLOY_TIMEOUT = 3 * 60 * 1000;
