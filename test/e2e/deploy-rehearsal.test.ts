@@ -6,7 +6,7 @@ import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { CorporateNetwork, createCorporateNetwork, MOTO_ACCOUNT, Moto, startMoto } from './moto';
-import { createFromTarball, freshDir, ok, packTarball, run, Run } from './util';
+import { createFromTarball, freshDir, packTarball, run, Run } from './util';
 
 // A deploy rehearsal: the real `cdk bootstrap` and `cdk deploy` of a generated repo, against moto_server on
 // 127.0.0.1 instead of AWS. Bootstrap, asset publishing (template and Lambda code to the bootstrap bucket), change
