@@ -85,18 +85,35 @@ export interface SettingSpec {
   readonly check: (value: unknown, settings: ResolvedSettings) => string | undefined;
 }
 
+/**
+ * The topologies, for the question, `--help` and the docs: what each puts in an environment and
+ * costs a month (list prices, us-east-1, late 2026), its limits and features.
+ */
 const TOPOLOGY_CHOICES = [
   {
     value: Topology.APIGW_VPCE,
     title: 'API Gateway via VPC endpoint',
-    description: 'internal ALB → execute-api endpoint → private REST API: throttling, request validation, authorizers',
+    description: 'internal ALB → execute-api endpoint → private REST API. ~$16 ALB + ~$7 per subnet endpoint /month + $3.50 per ' +
+      'million calls. Bodies ≤ 6 MB, 29 s; throttling, validation, authorizers. Frontend: yes',
   },
   {
     value: Topology.ALB_LAMBDA,
     title: 'ALB straight to Lambda',
-    description: 'internal ALB → Lambda: simpler, cheaper, one hop shorter',
+    description: 'internal ALB → Lambda. ~$16/month + capacity units. Bodies ≤ 1 MB; no throttling or authorizers. Frontend: yes',
+  },
+  {
+    value: Topology.APIGW_PRIVATE_DOMAIN,
+    title: 'API Gateway, private custom domain (no load balancer)',
+    description: 'execute-api endpoint → private REST API under its own name. ~$7 per subnet /month + $3.50 per million calls. ' +
+      'Limits and features as API Gateway; API only, no frontend; first deploy ~15 min',
   },
 ];
+
+/** The topologies that serve the single-page app (behind their load balancer). */
+export const FRONTEND_TOPOLOGIES: readonly Topology[] = [Topology.ALB_LAMBDA, Topology.APIGW_VPCE];
+
+/** The topologies with an `execute-api` endpoint, which `vpcEndpointId` may name. */
+export const ENDPOINT_TOPOLOGIES: readonly Topology[] = [Topology.APIGW_VPCE, Topology.APIGW_PRIVATE_DOMAIN];
 
 const fixed = (check: Check<unknown>) => (value: unknown) => check(value);
 
@@ -107,7 +124,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--topology',
     kind: 'choice',
     choices: TOPOLOGY_CHOICES,
-    summary: 'apigw-vpce | alb-lambda: how requests reach the handlers',
+    summary: 'alb-lambda | apigw-vpce | apigw-private-domain: how requests reach the handlers',
     question: 'How should requests reach your API?',
     check: fixed(checkOneOf(TOPOLOGY_CHOICES.map((c) => c.value))),
   },
@@ -117,7 +134,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: 'boolean',
     summary: 'also serve a single-page app under the same host name (--no-frontend: API only)',
     question: 'Serve a single-page web app next to the API (same host name, no CORS)?',
-    check: fixed(checkBoolean),
+    dependsOn: ['topology'],
+    // Not asked where it cannot be had; given anyway (flag, answers file), it is refused.
+    when: (settings) => FRONTEND_TOPOLOGIES.includes(settings.topology),
+    check: (value, settings) => checkBoolean(value) ?? (value === true && !FRONTEND_TOPOLOGIES.includes(settings.topology)
+      ? `the topology "${settings.topology}" serves the API only, with no load balancer to serve the app from; ` +
+        `choose ${FRONTEND_TOPOLOGIES.map((t) => `"${t}"`).join(' or ')} for a frontend, or leave it off.`
+      : undefined),
   },
   {
     key: 'domain',
@@ -201,7 +224,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: 'production',
     flag: '--production',
     kind: 'boolean',
-    summary: 'a production environment: deletion protection on the load balancer (--no-production: off)',
+    summary: 'a production environment: deletion protection on the load balancer, if any (--no-production: off)',
     question: 'Is this the production environment (deletion protection on the load balancer)?',
     check: fixed(checkBoolean),
   },
@@ -210,16 +233,17 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--vpc-endpoint-id',
     kind: 'string',
     optional: true,
-    when: (settings) => settings.topology === Topology.APIGW_VPCE,
-    summary: 'an existing execute-api VPC endpoint (vpce-…) for apigw-vpce; default: create one',
+    when: (settings) => ENDPOINT_TOPOLOGIES.includes(settings.topology),
+    summary: 'an existing execute-api VPC endpoint (vpce-…) for the apigw-* topologies; default: create one',
     metavar: '<vpce-…>',
     dependsOn: ['topology'],
     question: 'Existing execute-api VPC endpoint id (leave empty to create one)',
-    hint: 'it must be in the subnets above, with private DNS off',
+    hint: 'in the subnets above; never one that serves a public custom domain name',
     check: (value, settings) => {
       if (value === undefined) return undefined;
-      if (settings.topology !== Topology.APIGW_VPCE) {
-        return 'applies only to the topology "apigw-vpce"; remove it or choose that topology.';
+      if (!ENDPOINT_TOPOLOGIES.includes(settings.topology)) {
+        return `applies only to the topologies ${ENDPOINT_TOPOLOGIES.map((t) => `"${t}"`).join(' and ')}; ` +
+          'remove it or choose one of them.';
       }
       return checkVpcEndpointId(value);
     },
