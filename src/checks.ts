@@ -21,6 +21,7 @@ export const MANAGED_CHECK_IDS: readonly string[] = [
   'execute-api-endpoint',
   'execute-api-endpoint-policy',
   'execute-api-endpoint-access',
+  'execute-api-endpoint-corporate-only',
   'private-rest-api',
   'stage-logs-tracing',
   'proxy-methods',
