@@ -297,8 +297,11 @@ describe('the frontend option', () => {
 describe('the generated docs/architecture.md', () => {
   test.each([
     [Topology.ALB_LAMBDA, false], [Topology.ALB_LAMBDA, true], [Topology.APIGW_VPCE, false], [Topology.APIGW_VPCE, true],
-  ])('lists exactly the cdk-nag rules that %s (frontend %s) acknowledges', (topology, frontend) => {
-    const files = synth(newProject({ topology, frontend }));
+    [Topology.APIGW_PRIVATE_DOMAIN, false], [Topology.APIGW_PRIVATE_DOMAIN, 'vpce-0a1b2c3d4e5f60718'],
+  ])('lists exactly the cdk-nag rules that %s (frontend or endpoint %s) acknowledges', (topology, frontendOrEndpoint) => {
+    const files = synth(newProject(typeof frontendOrEndpoint === 'string'
+      ? { topology, vpcEndpointId: frontendOrEndpoint }
+      : { topology, frontend: frontendOrEndpoint }));
     const inCode = new Set<string>();
     for (const [file, content] of Object.entries(files)) {
       if (!file.startsWith('src/hybrid/') || typeof content !== 'string') continue;
