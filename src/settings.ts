@@ -86,26 +86,26 @@ export interface SettingSpec {
 }
 
 /**
- * The topologies, for the question, `--help` and the docs: what each puts in an environment and
- * costs a month (list prices, us-east-1, late 2026), its limits and features.
+ * The topologies, for the question and `--help`: the path, what it costs a month per environment
+ * (list prices, us-east-1, late 2026: see the hint), its limits and features.
  */
 const TOPOLOGY_CHOICES = [
   {
     value: Topology.APIGW_VPCE,
     title: 'API Gateway via VPC endpoint',
-    description: 'internal ALB → execute-api endpoint → private REST API. ~$16 ALB + ~$7 per subnet endpoint /month + $3.50 per ' +
-      'million calls. Bodies ≤ 6 MB, 29 s; throttling, validation, authorizers. Frontend: yes',
+    description: 'ALB → execute-api endpoint → private REST API: ~$31/month + calls; 10 MB in, 6 MB out, 29 s; ' +
+      'throttling, request validation, authorizers; frontend',
   },
   {
     value: Topology.ALB_LAMBDA,
     title: 'ALB straight to Lambda',
-    description: 'internal ALB → Lambda. ~$16/month + capacity units. Bodies ≤ 1 MB; no throttling or authorizers. Frontend: yes',
+    description: 'ALB → Lambda: simpler, cheaper, one hop shorter: ~$16/month + capacity units; bodies up to 1 MB; frontend',
   },
   {
     value: Topology.APIGW_PRIVATE_DOMAIN,
-    title: 'API Gateway, private custom domain (no load balancer)',
-    description: 'execute-api endpoint → private REST API under its own name. ~$7 per subnet /month + $3.50 per million calls. ' +
-      'Limits and features as API Gateway; API only, no frontend; first deploy ~15 min',
+    title: 'API Gateway, private custom domain',
+    description: 'execute-api endpoint → private REST API under its own name, no ALB: ~$15/month + calls; ' +
+      'API Gateway\'s features and limits; API only; a new domain answers after ~15 min',
   },
 ];
 
@@ -126,6 +126,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     choices: TOPOLOGY_CHOICES,
     summary: 'alb-lambda | apigw-vpce | apigw-private-domain: how requests reach the handlers',
     question: 'How should requests reach your API?',
+    hint: 'per environment and month: a load balancer ~$16 + capacity units, an execute-api endpoint ~$7.30 per subnet, ' +
+      'API Gateway $3.50 per million calls',
     check: fixed(checkOneOf(TOPOLOGY_CHOICES.map((c) => c.value))),
   },
   {
