@@ -11,10 +11,17 @@ export interface TemplateContext {
   readonly settings: ResolvedSettings;
   /** The CDK stack's name (and construct id). */
   readonly stackName: string;
+  /** Topology "API Gateway via VPC endpoint" (behind the load balancer). */
   readonly apigw: boolean;
   readonly albLambda: boolean;
+  /** Topology "API Gateway, private custom domain": no load balancer. */
+  readonly privateDomain: boolean;
+  /** Whether the topology has an internal load balancer. */
+  readonly alb: boolean;
+  /** Whether there is a private REST API (either API Gateway topology). */
+  readonly restApi: boolean;
   readonly frontend: boolean;
-  /** Whether interface endpoints are created (API Gateway topology or frontend). */
+  /** Whether interface endpoints are created (API Gateway topologies or frontend). */
   readonly endpoints: boolean;
   /** The construct that wires the chosen topology, and its module. */
   readonly apiClass: string;
@@ -58,6 +65,11 @@ const TOPOLOGY_MODULES: Record<Topology, { apiClass: string; apiModule: string; 
     apiModule: 'apigw-vpce-api',
     title: 'internal Application Load Balancer → execute-api VPC endpoint → private API Gateway → Lambda',
   },
+  [Topology.APIGW_PRIVATE_DOMAIN]: {
+    apiClass: 'ApigwPrivateDomainApi',
+    apiModule: 'apigw-private-domain-api',
+    title: 'private custom domain name → execute-api VPC endpoint → private API Gateway → Lambda, no load balancer',
+  },
 };
 
 /** A CloudFormation stack name from an npm name: `my-app` → `MyApp`, `1st-app` → `App1stApp`. */
@@ -73,8 +85,10 @@ export function pascalCase(name: string): string {
 
 /** The cdk-nag acknowledgements the managed constructs make, for the chosen topology and frontend. */
 function acknowledgements(settings: ResolvedSettings): TemplateContext['acknowledgements'] {
+  const alb = settings.topology !== Topology.APIGW_PRIVATE_DOMAIN;
+  const apigw = settings.topology !== Topology.ALB_LAMBDA;
   const list = [
-    { rule: 'S1', where: 'the access log bucket', why: 'it is the log destination; logging it to itself would loop' },
+    ...(alb ? [{ rule: 'S1', where: 'the access log bucket', why: 'it is the log destination; logging it to itself would loop' }] : []),
     { rule: 'L1', where: 'the API function', why: 'projen sets nodejs24.x, the newest Node.js runtime; cdk-nag\'s list lags new runtimes' },
     { rule: 'IAM5', where: 'the API function\'s role', why: 'X-Ray\'s PutTraceSegments / PutTelemetryRecords take no resource-level permissions' },
   ];
@@ -85,16 +99,19 @@ function acknowledgements(settings: ResolvedSettings): TemplateContext['acknowle
       why: 'Lambda manages the function\'s network interfaces: their ids are not known in advance, and the Describe actions take no resource-level permissions',
     });
   }
-  if (settings.topology === Topology.APIGW_VPCE || settings.frontend) {
+  if (settings.topology === Topology.APIGW_VPCE || settings.frontend
+    || (settings.topology === Topology.APIGW_PRIVATE_DOMAIN && settings.vpcEndpointId)) {
     list.push(
       { rule: 'IAM4', where: 'CDK\'s AwsCustomResource provider', why: 'the AWS managed basic execution role, to write its logs' },
-      { rule: 'IAM5', where: 'the endpoint IP lookup', why: 'ec2:DescribeNetworkInterfaces / DescribeVpcEndpoints have no resource-level permissions' },
+      { rule: 'IAM5', where: 'the endpoint lookup', why: 'ec2:DescribeNetworkInterfaces / DescribeVpcEndpoints have no resource-level permissions' },
     );
   }
-  if (settings.topology === Topology.APIGW_VPCE) {
+  if (apigw) {
     list.push(
       { rule: 'APIG4, COG4', where: 'the REST API', why: 'reachable only from the corporate network; user authentication is your decision (below)' },
-      { rule: 'APIG3', where: 'the stage', why: 'traffic arrives only through the internal ALB; a WAF web ACL belongs there if you want one' },
+      alb
+        ? { rule: 'APIG3', where: 'the stage', why: 'traffic arrives only through the internal ALB; a WAF web ACL belongs there if you want one' }
+        : { rule: 'APIG3', where: 'the stage', why: 'reachable only from the corporate network through the app\'s endpoint; associate a WAF web ACL with the stage if you want one' },
       { rule: 'IAM4', where: 'API Gateway\'s CloudWatch role', why: 'the account-level role for execution logs; AWS maintains its policy' },
     );
   }
@@ -128,8 +145,11 @@ export function templateContext(name: string, settings: ResolvedSettings,
     stackName: pascalCase(name.replace(/^@[^/]+\//, '')),
     apigw: settings.topology === Topology.APIGW_VPCE,
     albLambda: settings.topology === Topology.ALB_LAMBDA,
+    privateDomain: settings.topology === Topology.APIGW_PRIVATE_DOMAIN,
+    alb: settings.topology !== Topology.APIGW_PRIVATE_DOMAIN,
+    restApi: settings.topology !== Topology.ALB_LAMBDA,
     frontend: settings.frontend,
-    endpoints: settings.topology === Topology.APIGW_VPCE || settings.frontend,
+    endpoints: settings.topology !== Topology.ALB_LAMBDA || settings.frontend,
     apiClass: topology.apiClass,
     apiModule: topology.apiModule,
     topologyTitle: topology.title,

@@ -14,6 +14,12 @@ export enum Topology {
    * Internal ALB → Lambda target group. Simpler, cheaper and one hop shorter.
    */
   ALB_LAMBDA = 'alb-lambda',
+
+  /**
+   * `execute-api` interface VPC endpoint → private API Gateway REST API under a private custom
+   * domain name, no load balancer. API Gateway's features for the cost of an endpoint; API only.
+   */
+  APIGW_PRIVATE_DOMAIN = 'apigw-private-domain',
 }
 
 /**
@@ -83,9 +89,10 @@ export interface HybridServerlessSettings {
   readonly corporateCidrs?: string[];
 
   /**
-   * An existing `execute-api` interface VPC endpoint to use (topology `apigw-vpce` only). It
-   * must be in `subnetIds`, with private DNS off, and its security group must admit HTTPS
-   * from the load balancer's security group.
+   * An existing `execute-api` interface VPC endpoint to use (topologies `apigw-vpce` and
+   * `apigw-private-domain`). It must be in `subnetIds`, and its security group must admit HTTPS
+   * from the load balancer's security group (`apigw-vpce`) or the corporate CIDRs
+   * (`apigw-private-domain`; never an endpoint that serves a public custom domain name).
    * @default - a new endpoint is created in `subnetIds`
    */
   readonly vpcEndpointId?: string;
@@ -110,7 +117,8 @@ export interface HybridServerlessSettings {
   readonly reservedConcurrency?: number;
 
   /**
-   * This environment is production: the load balancer gets deletion protection.
+   * This environment is production: the load balancer gets deletion protection (topologies
+   * with a load balancer).
    * @default false
    * @featured
    */

@@ -11,7 +11,7 @@ const ENUM_OPTIONS: Record<string, { type: string; module: string; members: Reco
   topology: {
     type: 'Topology',
     module: 'create-hybrid-serverless',
-    members: { 'apigw-vpce': 'APIGW_VPCE', 'alb-lambda': 'ALB_LAMBDA' },
+    members: { 'apigw-vpce': 'APIGW_VPCE', 'alb-lambda': 'ALB_LAMBDA', 'apigw-private-domain': 'APIGW_PRIVATE_DOMAIN' },
   },
   packageManager: {
     type: 'javascript.NodePackageManager',

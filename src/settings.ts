@@ -174,18 +174,35 @@ export interface SettingSpec {
   readonly check: (value: unknown, settings: ResolvedSettings) => string | undefined;
 }
 
+/**
+ * The topologies, for the question and `--help`: the path, what it costs a month per environment
+ * (list prices, us-east-1, late 2026: see the hint), its limits and features.
+ */
 const TOPOLOGY_CHOICES = [
   {
     value: Topology.APIGW_VPCE,
     title: 'API Gateway via VPC endpoint',
-    description: 'internal ALB → execute-api endpoint → private REST API: throttling, request validation, authorizers',
+    description: 'ALB → execute-api endpoint → private REST API: ~$31/month + calls; 10 MB in, 6 MB out, 29 s; ' +
+      'throttling, request validation, authorizers; frontend',
   },
   {
     value: Topology.ALB_LAMBDA,
     title: 'ALB straight to Lambda',
-    description: 'internal ALB → Lambda: simpler, cheaper, one hop shorter',
+    description: 'ALB → Lambda: simpler, cheaper, one hop shorter: ~$16/month + capacity units; bodies up to 1 MB; frontend',
+  },
+  {
+    value: Topology.APIGW_PRIVATE_DOMAIN,
+    title: 'API Gateway, private custom domain',
+    description: 'execute-api endpoint → private REST API under its own name, no ALB: ~$15/month + calls; ' +
+      'API Gateway\'s features and limits; API only; a new domain answers after ~15 min',
   },
 ];
+
+/** The topologies that serve the single-page app (behind their load balancer). */
+export const FRONTEND_TOPOLOGIES: readonly Topology[] = [Topology.ALB_LAMBDA, Topology.APIGW_VPCE];
+
+/** The topologies with an `execute-api` endpoint, which `vpcEndpointId` may name. */
+export const ENDPOINT_TOPOLOGIES: readonly Topology[] = [Topology.APIGW_VPCE, Topology.APIGW_PRIVATE_DOMAIN];
 
 const fixed = (check: Check<unknown>) => (value: unknown) => check(value);
 
@@ -196,8 +213,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--topology',
     kind: 'choice',
     choices: TOPOLOGY_CHOICES,
-    summary: 'apigw-vpce | alb-lambda: how requests reach the handlers',
+    summary: 'alb-lambda | apigw-vpce | apigw-private-domain: how requests reach the handlers',
     question: 'How should requests reach your API?',
+    hint: 'per environment and month: a load balancer ~$16 + capacity units, an execute-api endpoint ~$7.30 per subnet, ' +
+      'API Gateway $3.50 per million calls',
     check: fixed(checkOneOf(TOPOLOGY_CHOICES.map((c) => c.value))),
   },
   {
@@ -206,7 +225,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     kind: 'boolean',
     summary: 'also serve a single-page app under the same host name (--no-frontend: API only)',
     question: 'Serve a single-page web app next to the API (same host name, no CORS)?',
-    check: fixed(checkBoolean),
+    dependsOn: ['topology'],
+    // Not asked where it cannot be had; given anyway (flag, answers file), it is refused.
+    when: (settings) => FRONTEND_TOPOLOGIES.includes(settings.topology),
+    check: (value, settings) => checkBoolean(value) ?? (value === true && !FRONTEND_TOPOLOGIES.includes(settings.topology)
+      ? `the topology "${settings.topology}" serves the API only, with no load balancer to serve the app from; ` +
+        `choose ${FRONTEND_TOPOLOGIES.map((t) => `"${t}"`).join(' or ')} for a frontend, or leave it off.`
+      : undefined),
   },
   {
     key: 'domain',
@@ -290,7 +315,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: 'production',
     flag: '--production',
     kind: 'boolean',
-    summary: 'a production environment: deletion protection on the load balancer (--no-production: off)',
+    summary: 'a production environment: deletion protection on the load balancer, if any (--no-production: off)',
     question: 'Is this the production environment (deletion protection on the load balancer)?',
     check: fixed(checkBoolean),
   },
@@ -299,16 +324,17 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--vpc-endpoint-id',
     kind: 'string',
     optional: true,
-    when: (settings) => settings.topology === Topology.APIGW_VPCE,
-    summary: 'an existing execute-api VPC endpoint (vpce-…) for apigw-vpce; default: create one',
+    when: (settings) => ENDPOINT_TOPOLOGIES.includes(settings.topology),
+    summary: 'an existing execute-api VPC endpoint (vpce-…) for the apigw-* topologies; default: create one',
     metavar: '<vpce-…>',
     dependsOn: ['topology'],
     question: 'Existing execute-api VPC endpoint id (leave empty to create one)',
-    hint: 'it must be in the subnets above, with private DNS off',
+    hint: 'in the subnets above; never one that serves a public custom domain name',
     check: (value, settings) => {
       if (value === undefined) return undefined;
-      if (settings.topology !== Topology.APIGW_VPCE) {
-        return 'applies only to the topology "apigw-vpce"; remove it or choose that topology.';
+      if (!ENDPOINT_TOPOLOGIES.includes(settings.topology)) {
+        return `applies only to the topologies ${ENDPOINT_TOPOLOGIES.map((t) => `"${t}"`).join(' and ')}; ` +
+          'remove it or choose one of them.';
       }
       return checkVpcEndpointId(value);
     },

@@ -67,7 +67,7 @@ describe('HybridServerlessApp', () => {
     expect(files['src/hybrid/alb-lambda-api.ts']).toContain('sourceAccount: Stack.of(this).account,');
     expect(files['src/hybrid/alb-lambda-api.ts']).not.toContain('new targets.LambdaTarget');
     const gateway = synth(newProject({ topology: Topology.APIGW_VPCE }));
-    expect(gateway['src/hybrid/apigw-vpce-api.ts']).toContain("binaryMediaTypes: ['*/*'],");
+    expect(gateway['src/hybrid/private-rest-api.ts']).toContain("binaryMediaTypes: ['*/*'],");
     expect(gateway['test/hybrid/handler-infrastructure.test.ts']).toContain("expect(api.BinaryMediaTypes).toEqual(['*/*']);");
   });
 
@@ -145,6 +145,54 @@ describe('HybridServerlessApp', () => {
     expect(fs.existsSync(path.join(outdir, 'src/hybrid/alb-lambda-api.ts'))).toBe(false);
     expect(fs.existsSync(path.join(outdir, 'src/hybrid/apigw-vpce-api.ts'))).toBe(true);
     expect(fs.readFileSync(path.join(outdir, 'src/app-stack.ts'), 'utf-8')).toBe('// the team\'s stack\n');
+    synthToDisk(newProject({ topology: Topology.APIGW_PRIVATE_DOMAIN }, outdir));
+    expect(fs.existsSync(path.join(outdir, 'src/hybrid/apigw-vpce-api.ts'))).toBe(false);
+    expect(fs.existsSync(path.join(outdir, 'src/hybrid/internal-alb.ts'))).toBe(false);
+    expect(fs.existsSync(path.join(outdir, 'src/hybrid/apigw-private-domain-api.ts'))).toBe(true);
+    synthToDisk(newProject({}, outdir));
+    expect(fs.existsSync(path.join(outdir, 'src/hybrid/internal-alb.ts'))).toBe(true);
+    expect(fs.existsSync(path.join(outdir, 'src/hybrid/private-rest-api.ts'))).toBe(false);
+    expect(fs.readFileSync(path.join(outdir, 'src/app-stack.ts'), 'utf-8')).toBe('// the team\'s stack\n');
+  });
+
+  test('builds the private custom domain topology without a load balancer', () => {
+    const files = synth(newProject({ topology: Topology.APIGW_PRIVATE_DOMAIN }));
+    expect(files['src/hybrid/apigw-private-domain-api.ts']).toContain('new apigw.CfnDomainNameV2(');
+    expect(files['src/hybrid/apigw-private-domain-api.ts']).toContain('new apigw.CfnBasePathMappingV2(');
+    expect(files['src/hybrid/apigw-private-domain-api.ts']).toContain('new apigw.CfnDomainNameAccessAssociation(');
+    expect(files['src/hybrid/apigw-private-domain-api.ts']).toContain('policy: executeApiEndpointPolicy(this, config.domain),');
+    for (const file of ['src/hybrid/internal-alb.ts', 'src/hybrid/apigw-vpce-api.ts', 'src/hybrid/alb-lambda-api.ts']) {
+      expect(files[file]).toBeUndefined();
+    }
+    for (const file of ['src/hybrid/private-app.ts', 'src/hybrid/topology.ts', 'src/hybrid/index.ts', 'src/hybrid/private-endpoint.ts']) {
+      expect(files[file]).not.toMatch(/InternalAlb|internal-alb|\.alb\b/);
+    }
+    expect(files['src/hybrid/config.ts']).toContain("topology: 'apigw-private-domain',");
+    expect(files['docs/architecture.md']).toContain('about 15');
+    expect(files['docs/architecture.md']).toContain('Resolver inbound endpoint');
+    expect(files['docs/architecture.md']).toContain('Private DNS on the endpoint stays off.');
+    expect(files['docs/architecture.md']).toContain('Never reuse an endpoint that already serves a public custom domain name.');
+  });
+
+  test('the private custom domain topology serves no frontend, and says which do', () => {
+    expect(() => newProject({ topology: Topology.APIGW_PRIVATE_DOMAIN, frontend: true }))
+      .toThrow(/frontend: the topology "apigw-private-domain" serves the API only.*choose "alb-lambda" or "apigw-vpce"/);
+  });
+
+  test('the private custom domain topology takes an existing endpoint and looks up its DNS name', () => {
+    const files = synth(newProject({ topology: Topology.APIGW_PRIVATE_DOMAIN, vpcEndpointId: 'vpce-0a1b2c3d4e5f60718' }));
+    expect(files['src/hybrid/apigw-private-domain-api.ts']).toContain("lookUpEndpointDnsEntry(this, 'DescribeEndpoint', endpointId)");
+    expect(files['src/hybrid/apigw-private-domain-api.ts']).not.toContain('new PrivateEndpoint(');
+  });
+
+  test('every interface endpoint it creates has a policy; listener rules match the host name', () => {
+    const gateway = synth(newProject({ topology: Topology.APIGW_VPCE, frontend: true }));
+    expect(gateway['src/hybrid/apigw-vpce-api.ts']).toContain('policy: executeApiEndpointPolicy(this),');
+    expect(gateway['src/hybrid/private-endpoint.ts']).toContain('policyDocument: props.policy,');
+    expect(gateway['src/hybrid/frontend.ts']).toContain("actions: ['s3:GetObject'],");
+    expect(gateway['src/hybrid/frontend.ts']).toContain("{ field: 'host-header', hostHeaderConfig: { values: [props.hostName] } },");
+    expect(gateway['src/hybrid/private-app.ts']).toContain('elbv2.ListenerCondition.hostHeaders([config.domain])');
+    expect(synth(newProject())['src/hybrid/private-app.ts']).toContain('conditions: [host]');
   });
 
   test('uses an existing VPC endpoint when given one, only with the API Gateway topology', () => {
@@ -152,7 +200,7 @@ describe('HybridServerlessApp', () => {
     expect(files['src/hybrid/config.ts']).toContain("vpcEndpointId: 'vpce-0a1b2c3d4e5f60718',");
     expect(synth(newProject({ topology: Topology.APIGW_VPCE }))['src/hybrid/config.ts']).not.toContain('vpcEndpointId:');
     expect(() => newProject({ vpcEndpointId: 'vpce-0a1b2c3d4e5f60718' }))
-      .toThrow(/vpcEndpointId: applies only to the topology "apigw-vpce"/);
+      .toThrow(/vpcEndpointId: applies only to the topologies "apigw-vpce" and "apigw-private-domain"/);
     expect(() => newProject({ topology: Topology.APIGW_VPCE, vpcEndpointId: 'vpc-0a1b2c3d4e5f60718' }))
       .toThrow(/vpcEndpointId: "vpc-0a1b2c3d4e5f60718" is not a vpce id/);
   });
@@ -249,8 +297,11 @@ describe('the frontend option', () => {
 describe('the generated docs/architecture.md', () => {
   test.each([
     [Topology.ALB_LAMBDA, false], [Topology.ALB_LAMBDA, true], [Topology.APIGW_VPCE, false], [Topology.APIGW_VPCE, true],
-  ])('lists exactly the cdk-nag rules that %s (frontend %s) acknowledges', (topology, frontend) => {
-    const files = synth(newProject({ topology, frontend }));
+    [Topology.APIGW_PRIVATE_DOMAIN, false], [Topology.APIGW_PRIVATE_DOMAIN, 'vpce-0a1b2c3d4e5f60718'],
+  ])('lists exactly the cdk-nag rules that %s (frontend or endpoint %s) acknowledges', (topology, frontendOrEndpoint) => {
+    const files = synth(newProject(typeof frontendOrEndpoint === 'string'
+      ? { topology, vpcEndpointId: frontendOrEndpoint }
+      : { topology, frontend: frontendOrEndpoint }));
     const inCode = new Set<string>();
     for (const [file, content] of Object.entries(files)) {
       if (!file.startsWith('src/hybrid/') || typeof content !== 'string') continue;
@@ -311,7 +362,7 @@ describe('bad project options', () => {
     ['account as a number', { account: 123456789012 }, /account: 123456789012 is not an AWS account id/],
     ['region made up', { region: 'eu-middle-1' }, /region: "eu-middle-1" is not an AWS region/],
     ['region with a typo', { region: 'us-est-1' }, /region: .*Did you mean "us-east-1"\?/],
-    ['endpoint without API Gateway', { vpcEndpointId: 'vpce-0123456789abcdef0' }, /vpcEndpointId: applies only to the topology "apigw-vpce"/],
+    ['endpoint without API Gateway', { vpcEndpointId: 'vpce-0123456789abcdef0' }, /vpcEndpointId: applies only to the topologies "apigw-vpce" and "apigw-private-domain"/],
     ['endpoint malformed', { topology: 'apigw-vpce', vpcEndpointId: 'vpce-xyz' }, /vpcEndpointId: "vpce-xyz" is not a vpce id/],
     ['production not a boolean', { production: 'true' }, /production: "true" must be true or false/],
     ...HOSTILE.map((value): [string, Record<string, unknown>, RegExp] => [`domain ${JSON.stringify(value)}`, { domain: value }, /domain: /]),

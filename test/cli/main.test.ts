@@ -74,6 +74,7 @@ describe('interactive flow', () => {
     expect(topology.choices).toEqual([
       expect.objectContaining({ value: 'apigw-vpce', description: expect.stringContaining('throttling, request validation') }),
       expect.objectContaining({ value: 'alb-lambda', description: expect.stringContaining('simpler, cheaper, one hop shorter') }),
+      expect.objectContaining({ value: 'apigw-private-domain', description: expect.stringContaining('no ALB') }),
     ]);
     // y or n, then Enter, as for every other question: a confirm would take the y alone.
     expect(frontend).toMatchObject({ type: 'text', message: 'Serve a single-page web app next to the API? (y/N)', initial: 'no' });
@@ -122,7 +123,7 @@ describe('interactive flow', () => {
     const result = await runInProcess(['app', '--vpc-endpoint-id', 'vpce-0123456789abcdef0', '--no-install', '--no-git'], {
       cwd, interactive: true, ask,
     });
-    expect(result.err).toBe('--vpc-endpoint-id: applies only to the topology "apigw-vpce"; remove it or choose that topology.');
+    expect(result.err).toBe('--vpc-endpoint-id: applies only to the topologies "apigw-vpce" and "apigw-private-domain"; remove it or choose one of them.');
     expect(result.code).toBe(0);
     expect(result.generated[0].settings).toMatchObject({ topology: 'apigw-vpce', vpcEndpointId: 'vpce-0123456789abcdef0' });
   });

@@ -1,0 +1,61 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { unacceptedCfnLintFindings } from './cfn-lint';
+import { createFromTarball, freshDir, gitStatus, ok, packTarball, run } from './util';
+
+// One repo with the private custom domain topology (no load balancer), then switched to the two
+// topologies with one and back, each built green with its own `npx projen build` and its template
+// passing cfn-lint; the team's files stay untouched throughout.
+describe('a repo generated with the private custom domain topology', () => {
+  const tarball = packTarball();
+  const parent = freshDir('chs-e2e-domain-');
+  const repo = path.join(parent, 'domain-app');
+  const templateFile = path.join(repo, 'cdk.out', 'DomainApp.template.json');
+  const resources = () => Object.values(JSON.parse(fs.readFileSync(templateFile, 'utf-8')).Resources) as any[];
+  const types = () => resources().map((resource) => resource.Type as string);
+  const edit = (from: string, to: string) => {
+    const projenrc = path.join(repo, '.projenrc.ts');
+    const source = fs.readFileSync(projenrc, 'utf-8');
+    expect(source).toContain(from);
+    fs.writeFileSync(projenrc, source.replace(from, to));
+  };
+  const buildGreen = () => {
+    expect(ok('npx', ['projen', 'build'], repo)).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
+  };
+  const ownFiles = ['src/api/app.ts', 'src/api/api.lambda.ts', 'src/app-stack.ts', 'src/main.ts', 'test/api.test.ts', 'README.md'];
+
+  test('builds green without a load balancer', () => {
+    createFromTarball(tarball, parent, ['domain-app', '--yes', '--topology', 'apigw-private-domain']);
+    buildGreen();
+    expect(types()).toEqual(expect.arrayContaining(['AWS::ApiGateway::DomainNameV2', 'AWS::ApiGateway::BasePathMappingV2',
+      'AWS::ApiGateway::DomainNameAccessAssociation', 'AWS::ApiGateway::RestApi', 'AWS::EC2::VPCEndpoint', 'AWS::Route53::RecordSet']));
+    expect(types().filter((type) => type.startsWith('AWS::ElasticLoadBalancingV2::'))).toEqual([]);
+    const endpoint = resources().find((resource) => resource.Type === 'AWS::EC2::VPCEndpoint');
+    expect(endpoint.Properties.PolicyDocument.Statement).toHaveLength(1);
+    expect(fs.existsSync(path.join(repo, 'src/hybrid/internal-alb.ts'))).toBe(false);
+    expect(gitStatus(repo)).toBe('');
+  });
+
+  test('refuses a frontend, naming the topologies that serve one', () => {
+    // The CLI as the repo installed it.
+    const refused = run('npx', ['create-hybrid-serverless', '../with-frontend', '--yes', '--no-install', '--no-git',
+      '--topology', 'apigw-private-domain', '--frontend'], repo);
+    expect(refused.status).toBe(2);
+    expect(refused.output).toMatch(/serves the API only.*"alb-lambda" or "apigw-vpce"/s);
+    expect(fs.existsSync(path.join(parent, 'with-frontend'))).toBe(false);
+  });
+
+  test.each([
+    ['APIGW_PRIVATE_DOMAIN', 'APIGW_VPCE'],
+    ['APIGW_VPCE', 'ALB_LAMBDA'],
+    ['ALB_LAMBDA', 'APIGW_PRIVATE_DOMAIN'],
+  ])('switches from %s to %s in .projenrc.ts and builds green with the team\'s files untouched', (from, to) => {
+    edit(`topology: Topology.${from},`, `topology: Topology.${to},`);
+    ok('npx', ['projen'], repo);
+    buildGreen();
+    expect(types().some((type) => type.startsWith('AWS::ElasticLoadBalancingV2::'))).toBe(to !== 'APIGW_PRIVATE_DOMAIN');
+    const changed = gitStatus(repo).split('\n').map((line) => line.slice(3));
+    for (const own of ownFiles) expect(changed).not.toContain(own);
+  });
+});
