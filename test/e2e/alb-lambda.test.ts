@@ -126,18 +126,22 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     const projenrc = read('.projenrc.ts');
     write('.projenrc.ts', projenrc.replace('new HybridServerlessApp({',
       'new HybridServerlessApp({\n  switchedOffChecks: [{ id: \'alb-deletion-protection\', reason: \'a short-lived demo environment\' }],'));
-    ok('npx', ['projen'], repo);
-    const managedTest = ok('npx', ['jest', 'test/hybrid/infrastructure.test.ts', '--verbose'], repo);
-    expect(managedTest).toMatch(/○ skipped is protected from deletion in production \[alb-deletion-protection\] \(switched off in \.projenrc\.ts: a short-lived demo environment\)/);
-    expect(managedTest).toMatch(/Tests:\s+1 skipped, \d+ passed/);
-    // A check that does not exist is an error, named, not a silent no-op.
-    write('.projenrc.ts', projenrc.replace('new HybridServerlessApp({',
-      'new HybridServerlessApp({\n  switchedOffChecks: [{ id: \'alb-deletion-protecton\', reason: \'a short-lived demo environment\' }],'));
-    const typo = run('npx', ['projen'], repo);
-    expect(typo.status).not.toBe(0);
-    expect(typo.output).toContain('switchedOffChecks[0].id: "alb-deletion-protecton" is not a managed check. Did you mean "alb-deletion-protection"?');
-    write('.projenrc.ts', projenrc);
-    ok('npx', ['projen'], repo);
+    try {
+      ok('npx', ['projen'], repo);
+      const managedTest = ok('npx', ['jest', 'test/hybrid/infrastructure.test.ts', '--verbose'], repo);
+      expect(managedTest).toMatch(/○ skipped is protected from deletion in production \[alb-deletion-protection\] \(switched off in \.projenrc\.ts: a short-lived demo environment\)/);
+      // Skipped in each of the two environments, and only that check.
+      expect(managedTest).toMatch(/Tests:\s+2 skipped, \d+ passed/);
+      // A check that does not exist is an error, named, not a silent no-op.
+      write('.projenrc.ts', projenrc.replace('new HybridServerlessApp({',
+        'new HybridServerlessApp({\n  switchedOffChecks: [{ id: \'alb-deletion-protecton\', reason: \'a short-lived demo environment\' }],'));
+      const typo = run('npx', ['projen'], repo);
+      expect(typo.status).not.toBe(0);
+      expect(typo.output).toContain('switchedOffChecks[0].id: "alb-deletion-protecton" is not a managed check. Did you mean "alb-deletion-protection"?');
+    } finally {
+      write('.projenrc.ts', projenrc);
+      ok('npx', ['projen'], repo);
+    }
   });
 
   test.each([
