@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { createFromTarball, freshDir, gitStatus, ok, packTarball, run } from './util';
+import { createFromTarball, freshDir, gitStatus, ok, packTarball, run, templateOf } from './util';
 
 // One repo with the private custom domain topology (no load balancer), then switched to the two
 // topologies with one and back, each built green with its own `npx projen build` and its template
@@ -10,8 +10,9 @@ describe('a repo generated with the private custom domain topology', () => {
   const tarball = packTarball();
   const parent = freshDir('chs-e2e-domain-');
   const repo = path.join(parent, 'domain-app');
-  const templateFile = path.join(repo, 'cdk.out', 'DomainApp.template.json');
-  const resources = () => Object.values(JSON.parse(fs.readFileSync(templateFile, 'utf-8')).Resources) as any[];
+  // Each environment is a CDK Stage with its own assembly: the stack of `dev`.
+  const templateFile = () => templateOf(repo, 'dev', 'DomainApp');
+  const resources = () => Object.values(JSON.parse(fs.readFileSync(templateFile(), 'utf-8')).Resources) as any[];
   const types = () => resources().map((resource) => resource.Type as string);
   const edit = (from: string, to: string) => {
     const projenrc = path.join(repo, '.projenrc.ts');
@@ -21,7 +22,7 @@ describe('a repo generated with the private custom domain topology', () => {
   };
   const buildGreen = () => {
     expect(ok('npx', ['projen', 'build'], repo)).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-    expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
+    expect(unacceptedCfnLintFindings(templateFile())).toEqual([]);
   };
   const ownFiles = ['src/api/app.ts', 'src/api/api.lambda.ts', 'src/app-stack.ts', 'src/main.ts', 'test/api.test.ts', 'README.md'];
 
