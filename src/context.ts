@@ -99,12 +99,13 @@ function acknowledgements(settings: ResolvedSettings): TemplateContext['acknowle
       why: 'Lambda manages the function\'s network interfaces: their ids are not known in advance, and the Describe actions take no resource-level permissions',
     });
   }
+  // Custom resources: endpoint lookups, and the policy of an execute-api endpoint the app creates.
+  if (apigw || settings.frontend) {
+    list.push({ rule: 'IAM4', where: 'CDK\'s AwsCustomResource provider', why: 'the AWS managed basic execution role, to write its logs' });
+  }
   if (settings.topology === Topology.APIGW_VPCE || settings.frontend
     || (settings.topology === Topology.APIGW_PRIVATE_DOMAIN && settings.vpcEndpointId)) {
-    list.push(
-      { rule: 'IAM4', where: 'CDK\'s AwsCustomResource provider', why: 'the AWS managed basic execution role, to write its logs' },
-      { rule: 'IAM5', where: 'the endpoint lookup', why: 'ec2:DescribeNetworkInterfaces / DescribeVpcEndpoints have no resource-level permissions' },
-    );
+    list.push({ rule: 'IAM5', where: 'the endpoint lookup', why: 'ec2:DescribeNetworkInterfaces / DescribeVpcEndpoints have no resource-level permissions' });
   }
   if (apigw) {
     list.push(

@@ -160,7 +160,10 @@ describe('HybridServerlessApp', () => {
     expect(files['src/hybrid/apigw-private-domain-api.ts']).toContain('new apigw.CfnDomainNameV2(');
     expect(files['src/hybrid/apigw-private-domain-api.ts']).toContain('new apigw.CfnBasePathMappingV2(');
     expect(files['src/hybrid/apigw-private-domain-api.ts']).toContain('new apigw.CfnDomainNameAccessAssociation(');
-    expect(files['src/hybrid/apigw-private-domain-api.ts']).toContain('policy: executeApiEndpointPolicy(this, config.domain),');
+    // The endpoint lets nothing through until the API and the domain exist, then only these two.
+    expect(files['src/hybrid/apigw-private-domain-api.ts']).toContain('policy: denyAll(),');
+    expect(files['src/hybrid/apigw-private-domain-api.ts']).toContain(
+      'created.setPolicyAtDeploy(executeApiEndpointPolicy(this.restApi, { name: config.domain, id: this.domainName.attrDomainNameId }));');
     for (const file of ['src/hybrid/internal-alb.ts', 'src/hybrid/apigw-vpce-api.ts', 'src/hybrid/alb-lambda-api.ts']) {
       expect(files[file]).toBeUndefined();
     }
@@ -183,11 +186,16 @@ describe('HybridServerlessApp', () => {
     const files = synth(newProject({ topology: Topology.APIGW_PRIVATE_DOMAIN, vpcEndpointId: 'vpce-0a1b2c3d4e5f60718' }));
     expect(files['src/hybrid/apigw-private-domain-api.ts']).toContain("lookUpEndpointDnsEntry(this, 'DescribeEndpoint', endpointId)");
     expect(files['src/hybrid/apigw-private-domain-api.ts']).not.toContain('new PrivateEndpoint(');
+    // Its policy is the network team's: the app leaves it alone.
+    expect(files['src/hybrid/apigw-private-domain-api.ts']).not.toContain('setPolicyAtDeploy');
+    expect(files['docs/architecture.md']).toContain('policy is yours');
   });
 
   test('every interface endpoint it creates has a policy; listener rules match the host name', () => {
     const gateway = synth(newProject({ topology: Topology.APIGW_VPCE, frontend: true }));
-    expect(gateway['src/hybrid/apigw-vpce-api.ts']).toContain('policy: executeApiEndpointPolicy(this),');
+    expect(gateway['src/hybrid/apigw-vpce-api.ts']).toContain('policy: denyAll(),');
+    expect(gateway['src/hybrid/apigw-vpce-api.ts']).toContain('created?.setPolicyAtDeploy(executeApiEndpointPolicy(this.restApi));');
+    expect(gateway['src/hybrid/private-endpoint.ts']).toContain("action: 'modifyVpcEndpoint',");
     expect(gateway['src/hybrid/private-endpoint.ts']).toContain('policyDocument: props.policy,');
     expect(gateway['src/hybrid/frontend.ts']).toContain("actions: ['s3:GetObject'],");
     expect(gateway['src/hybrid/frontend.ts']).toContain("{ field: 'host-header', hostHeaderConfig: { values: [props.hostName] } },");

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { createFromTarball, freshDir, gitStatus, ok, packTarball, run, templateOf } from './util';
+import { createFromTarball, freshDir, gitStatus, infrastructureTestWith, ok, packTarball, run, templateOf } from './util';
 
 // One repo with the private custom domain topology (no load balancer), then switched to the two
 // topologies with one and back, each built green with its own `npx projen build` and its template
@@ -32,9 +32,30 @@ describe('a repo generated with the private custom domain topology', () => {
     expect(types()).toEqual(expect.arrayContaining(['AWS::ApiGateway::DomainNameV2', 'AWS::ApiGateway::BasePathMappingV2',
       'AWS::ApiGateway::DomainNameAccessAssociation', 'AWS::ApiGateway::RestApi', 'AWS::EC2::VPCEndpoint', 'AWS::Route53::RecordSet']));
     expect(types().filter((type) => type.startsWith('AWS::ElasticLoadBalancingV2::'))).toEqual([]);
+    // The endpoint denies everything until a custom resource sets its policy to this API and domain name.
     const endpoint = resources().find((resource) => resource.Type === 'AWS::EC2::VPCEndpoint');
-    expect(endpoint.Properties.PolicyDocument.Statement).toHaveLength(1);
+    expect(endpoint.Properties.PolicyDocument.Statement).toEqual([{ Effect: 'Deny', Action: '*', Principal: { AWS: '*' }, Resource: '*' }]);
+    const setPolicy = resources().filter((resource) => resource.Type === 'Custom::AWS' && JSON.stringify(resource).includes('modifyVpcEndpoint'));
+    expect(setPolicy).toHaveLength(1);
+    expect(JSON.stringify(setPolicy[0].Properties.Create)).toMatch(/execute-api:eu-west-1:123456789012:\/domainnames\/app\.internal\.example\.com\+/);
     expect(fs.existsSync(path.join(repo, 'src/hybrid/internal-alb.ts'))).toBe(false);
+    expect(gitStatus(repo)).toBe('');
+  });
+
+  test('turns red when the endpoint\'s policy set at deploy time lets through more than this app, in the managed check', () => {
+    // An escape hatch that widens the policy the custom resource sets, to every API of every account.
+    const managedTest = infrastructureTestWith(repo, `
+    const setPolicy = this.app.node.findAll().find((c) => c.node.path.endsWith('/Endpoint/Policy/Resource/Default')) as CfnResource;
+    const call = JSON.stringify({ service: 'EC2', action: 'modifyVpcEndpoint', parameters: {
+      VpcEndpointId: this.app.api.endpoint.vpcEndpointId,
+      PolicyDocument: JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'execute-api:Invoke', Resource: '*' }] }),
+    } });
+    setPolicy.addPropertyOverride('Create', call);
+    setPolicy.addPropertyOverride('Update', call);
+`);
+    expect(managedTest.status).not.toBe(0);
+    expect(managedTest.output).toMatch(/✕ lets through the endpoint nothing until deploy time, then invoking only this app's API .*\[execute-api-endpoint-policy\]/);
+    expect(managedTest.output).toMatch(/Tests:\s+1 failed, \d+ passed/);
     expect(gitStatus(repo)).toBe('');
   });
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { createFromTarball, freshDir, gitStatus, ok, packTarball, templateOf } from './util';
+import { createFromTarball, freshDir, gitStatus, infrastructureTestWith, ok, packTarball, templateOf } from './util';
 
 // One repo through three combinations, the API function inside the VPC throughout: API Gateway
 // with a frontend, then without, then switched to ALB to Lambda. Each builds green with its own `npx projen build`, and each
@@ -38,6 +38,18 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
     // Two interface endpoints: execute-api for the API, S3 for the app.
     expect(types.filter((type) => type === 'AWS::EC2::VPCEndpoint')).toHaveLength(2);
     expect(handlerVpcConfig()?.SubnetIds).toHaveLength(2);
+    expect(gitStatus(repo)).toBe('');
+  });
+
+  test('turns red when the team widens the endpoint\'s policy in the template, in the managed check', () => {
+    // An escape hatch that lets every API of every account through before the deploy-time policy is set.
+    const managedTest = infrastructureTestWith(repo, `
+    const endpoint = this.app.node.findAll().find((c) => c.node.path.endsWith('/Api/Endpoint/Resource')) as CfnResource;
+    endpoint.addPropertyOverride('PolicyDocument.Statement.0', { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'execute-api:Invoke', Resource: '*' });
+`);
+    expect(managedTest.status).not.toBe(0);
+    expect(managedTest.output).toMatch(/✕ lets through the endpoint nothing until deploy time, then invoking only this app's API .*\[execute-api-endpoint-policy\]/);
+    expect(managedTest.output).toMatch(/Tests:\s+1 failed, \d+ passed/);
     expect(gitStatus(repo)).toBe('');
   });
 

@@ -113,7 +113,7 @@ describe('a deploy rehearsal against moto, the AWS stand-in', () => {
   // endpoint's IPs, for the load balancer's targets): ExecuteChangeSet answers 500 with a Python AttributeError,
   // the stack is left CREATE_COMPLETE all the same, and the CDK CLI reports success. moto builds a stack's resources
   // when they are first asked for, so every ListStackResources fails the same way. Past that point the custom
-  // resources (`AwsCustomResource` for the endpoint's IPs, `CfnJson`) are Lambda functions, which moto runs in Docker.
+  // resources (`AwsCustomResource` for the endpoint's IPs and its policy, `CfnJson`) are Lambda functions, which moto runs in Docker.
   test('API Gateway via VPC endpoint: moto stops at the endpoint\'s NetworkInterfaceIds, and the CLI\'s success there proves nothing', async () => {
     const repo = generate('gateway-app', 'apigw-vpce');
     expect(bootstrap(repo).status).toBe(0);

@@ -87,3 +87,22 @@ export function templateOf(repo: string, environment: string, stack: string): st
   if (found.length !== 1) throw new Error(`expected one template of ${environment}/${stack} in ${assembly}, found ${found.join(', ') || 'none'}`);
   return path.join(assembly, found[0]);
 }
+
+/**
+ * The repo's managed infrastructure test run with `code` added at the end of the team's stack
+ * (`src/app-stack.ts`, with `CfnResource` imported), the stack put back afterwards whatever happens.
+ */
+export function infrastructureTestWith(repo: string, code: string): Run {
+  const stackFile = path.join(repo, 'src/app-stack.ts');
+  const stack = fs.readFileSync(stackFile, 'utf-8');
+  const edited = stack
+    .replace("import { Stack, StackProps } from 'aws-cdk-lib';", "import { CfnResource, Stack, StackProps } from 'aws-cdk-lib';")
+    .replace(/(\n {4}\}\);\n)( {2}\}\n\}\n)$/, `$1${code}$2`);
+  if (edited === stack) throw new Error('src/app-stack.ts is not the sample stack');
+  fs.writeFileSync(stackFile, edited);
+  try {
+    return run('npx', ['jest', 'test/hybrid/infrastructure.test.ts'], repo);
+  } finally {
+    fs.writeFileSync(stackFile, stack);
+  }
+}
