@@ -25,8 +25,7 @@ const AUTH = `auth: {
     userInfoEndpoint: 'https://login.example.com/userinfo',
     clientId: 'orders-app',
     clientSecret: 'orders-app/oidc',
-  },
-  `;
+  },`;
 /** Every wait in this file ends: a dev server that hangs fails the test instead of CI. */
 const READY_TIMEOUT = 30_000;
 
