@@ -46,6 +46,7 @@ describe('sign-in in the handlers (issue 15)', () => {
       expect(files['frontend/src/main.ts']).toContain("fetch('/api/me'");
       expect(files['frontend/index.html']).toContain('<p id="user" aria-live="polite" hidden></p>');
       expect(files['test/frontend.test.ts']).toContain('userText(');
+      expect(files['README.md']).toContain('### Who is calling');
     }
   });
 
