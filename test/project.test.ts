@@ -13,7 +13,8 @@ describe('HybridServerlessApp', () => {
     for (const file of ['src/hybrid/config.ts', 'src/hybrid/network.ts', 'src/hybrid/internal-alb.ts',
       'src/hybrid/alb-lambda-api.ts', 'src/hybrid/private-app.ts', 'src/hybrid/http.ts', 'src/hybrid/index.ts',
       'src/hybrid/observability.ts', 'test/hybrid/infrastructure.test.ts', 'test/hybrid/handler-infrastructure.test.ts',
-      'test/hybrid/http.test.ts', 'test/hybrid/events.ts', 'test/hybrid/setup.ts']) {
+      'test/hybrid/http.test.ts', 'test/hybrid/events.ts', 'test/hybrid/setup.ts', 'src/hybrid/auth.ts', 'test/hybrid/auth.test.ts',
+      'src/hybrid/dev/sign-in.ts']) {
       expect(files[file]).toContain(MARKER);
     }
     expect(files['src/hybrid/config.ts']).toContain("domain: 'orders.corp.example.com',");

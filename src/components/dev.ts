@@ -8,6 +8,9 @@ import { ManagedFile } from '../render';
 /** The local dev server, managed: type-checked and linted with the rest of `src/`, imported by nothing. */
 export const DEV_SERVER = 'src/hybrid/dev/server.ts';
 
+/** The load balancer's side of sign-in, locally: a key endpoint and signed tokens, for the dev server and the tests. */
+export const DEV_SIGN_IN = 'src/hybrid/dev/sign-in.ts';
+
 /** Where the `dev` task bundles the dev server before running it (never deployed, never committed). */
 export const DEV_SERVER_BUNDLE = 'node_modules/.cache/create-hybrid-serverless/dev-server.js';
 
@@ -57,6 +60,7 @@ export class DevLoop extends Component {
         account: (context.environments[0] ?? context.settings).account,
       },
     });
+    new ManagedFile(project, DEV_SIGN_IN, { context });
     // A development tool: esbuild is a devDependency, allowed here as in the tests.
     project.eslint?.allowDevDeps(`${DEV_SERVER.replace(/[^/]+$/, '')}**`);
 

@@ -7,18 +7,33 @@ import { ManagedFile } from '../render';
 /** The sample API's entry point, bundled by esbuild into `assets/api/api.lambda/`. */
 export const API_ENTRYPOINT = 'src/api/api.lambda.ts';
 
-/** What the handlers run on, bundled into the function: Hono, zod's small build, Powertools. */
+/**
+ * What the handlers run on, bundled into the function: Hono, zod's small build, Powertools, and
+ * jose, which verifies the load balancer's signed sign-in header.
+ */
 export const HANDLER_DEPS = [
   'hono@^4.13.19',
   '@hono/zod-validator@^0.9.1',
   'zod@^4.6.7',
   '@aws-lambda-powertools/logger@^2.36.0',
   '@aws-lambda-powertools/metrics@^2.36.0',
+  'jose@^6.2.18',
 ];
 
 /**
+ * jose 6 is ES modules only, which Jest loads from CommonJS tests only on Node.js 24.9 or later:
+ * before, ts-jest compiles its files to CommonJS (once; Jest caches the result).
+ */
+const JOSE_TRANSFORM = {
+  pattern: '/node_modules/jose/.+\\.js$',
+  transformer: ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', isolatedModules: true }, diagnostics: false }],
+  ignore: '/node_modules/(?!jose/)',
+};
+
+/**
  * The Lambda handlers. Managed: `src/hybrid/http.ts`, what our topologies need around Hono's
- * AWS Lambda adapter, and `src/hybrid/observability.ts`, the Powertools logger and metrics.
+ * AWS Lambda adapter, `src/hybrid/observability.ts`, the Powertools logger and metrics, and
+ * `src/hybrid/auth.ts`, which verifies the load balancer's sign-in header (when sign-in is on).
  * Owned by the team: the Hono app `src/api/app.ts` and its Lambda entry, registered as a
  * projen Lambda function on a current Node.js runtime.
  */
@@ -29,6 +44,11 @@ export class ApiHandlers extends Component {
     project.addDevDeps('@types/aws-lambda@^8.10.164');
     new ManagedFile(project, 'src/hybrid/http.ts', { context });
     new ManagedFile(project, 'src/hybrid/observability.ts', { context });
+    new ManagedFile(project, 'src/hybrid/auth.ts', { context });
+    if (project.jest) {
+      project.jest.config.transform = { ...project.jest.config.transform, [JOSE_TRANSFORM.pattern]: JOSE_TRANSFORM.transformer };
+      project.jest.config.transformIgnorePatterns = [JOSE_TRANSFORM.ignore];
+    }
     ownedFile(project, 'src/api/app.ts', context);
     ownedFile(project, API_ENTRYPOINT, context);
     // Registered explicitly: auto-discovery would not see a file written in this same synth.

@@ -17,6 +17,7 @@ export class AppTests extends Component {
       'test/hybrid/events.ts',
       'test/hybrid/setup.ts',
       'test/hybrid/http.test.ts',
+      'test/hybrid/auth.test.ts',
       'test/hybrid/infrastructure.test.ts',
       'test/hybrid/handler-infrastructure.test.ts',
     ];

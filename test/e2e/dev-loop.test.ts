@@ -7,7 +7,8 @@ import { createFromTarball, freshDir, ok, packTarball, run } from './util';
 // `npx projen dev` in a repo generated from the packed package, as a team runs it: both topologies (one repo,
 // switched with `npx projen`), the frontend on. The API, the app and a deep link answer; a changed handler
 // answers anew without a restart; build errors show and the server keeps running; headless Chromium shows
-// the API's answer on the page; Ctrl-C stops everything; without the frontend, a page at / lists the routes; nothing
+// the API's answer on the page; Ctrl-C stops everything; with sign-in on, every API request is signed in as the
+// configured fake user and the page shows who; without the frontend, a page at / lists the routes; nothing
 // of it is in the Lambda bundle.
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const PAGE_TEXT = path.join(__dirname, 'page-text.mjs');
@@ -16,6 +17,15 @@ const ALB_EVENT_FIELDS = ['body', 'httpMethod', 'isBase64Encoded', 'multiValueHe
   'requestContext'];
 const APIGW_EVENT_FIELDS = ['body', 'headers', 'httpMethod', 'isBase64Encoded', 'multiValueHeaders', 'multiValueQueryStringParameters',
   'path', 'pathParameters', 'queryStringParameters', 'requestContext', 'resource', 'stageVariables'];
+/** Sign-in at the load balancer, as a team sets it in `.projenrc.ts` (`auth`). */
+const AUTH = `auth: {
+    issuer: 'https://login.example.com',
+    authorizationEndpoint: 'https://login.example.com/authorize',
+    tokenEndpoint: 'https://login.example.com/token',
+    userInfoEndpoint: 'https://login.example.com/userinfo',
+    clientId: 'orders-app',
+    clientSecret: 'orders-app/oidc',
+  },`;
 /** Every wait in this file ends: a dev server that hangs fails the test instead of CI. */
 const READY_TIMEOUT = 30_000;
 
@@ -49,6 +59,9 @@ describe('npx projen dev in a generated repo with a frontend', () => {
       // The API through the real Lambda entry; the app, a deep link, a missing file as the listener rule and S3 answer.
       const health = await get(`${base}/api/health`);
       expect([health.status, JSON.parse(health.body)]).toEqual([200, { status: 'ok' }]);
+      // Sign-in off: nobody is signed in, and the API says so.
+      const me = await get(`${base}/api/me`);
+      expect([me.status, JSON.parse(me.body).error]).toEqual([401, expect.stringMatching(/^Sign-in is off/)]);
       const page = await get(`${base}/`);
       expect(page.status).toBe(200);
       expect(page.type).toMatch(/^text\/html/);
@@ -132,6 +145,43 @@ describe('npx projen dev in a generated repo with a frontend', () => {
     await exercise('apigw-vpce');
   });
 
+  test('sign-in on: the API verifies the tokens the server signs for the configured user, and the page shows who', async () => {
+    const projenrc = path.join(repo, '.projenrc.ts');
+    const before = fs.readFileSync(projenrc, 'utf-8');
+    expect(before).toContain('frontend: true,');
+    fs.writeFileSync(projenrc, before.replace('frontend: true,', `frontend: true,\n  ${AUTH}`));
+    const port = await freePort();
+    let server: DevServer | undefined;
+    try {
+      ok('npx', ['projen'], repo);
+      server = new DevServer(repo, ['--port', String(port)], {
+        DEV_USER_SUB: 'ada-42', DEV_USER_EMAIL: 'ada@example.com', DEV_USER_NAME: 'Ada Lovelace', DEV_USER_CLAIMS: '{"groups":["orders-admin"]}',
+      });
+      started.push(server);
+      await server.ready();
+      const base = `http://127.0.0.1:${port}`;
+      expect(server.output).toContain('Signed in as Ada Lovelace <ada@example.com> (sub ada-42)');
+      // The handler's own verification (src/hybrid/auth.ts) accepts the server's token; a header the client forges is replaced.
+      const me = await get(`${base}/api/me`);
+      expect([me.status, JSON.parse(me.body)]).toEqual([200, { subject: 'ada-42', email: 'ada@example.com', name: 'Ada Lovelace' }]);
+      const forged = await get(`${base}/api/me`, { 'x-amzn-oidc-data': 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJldmUifQ.' });
+      expect(JSON.parse(forged.body).subject).toBe('ada-42');
+      expect((await get(`${base}/api/health`)).status).toBe(200);
+
+      const browser = run('node', [PAGE_TEXT, `${base}/orders/42`, '#user', '^Signed in as Ada Lovelace <ada@example.com>$', '20000'], repo,
+        { timeout: 60_000 });
+      expect(browser.status).toBe(0);
+      expect(JSON.parse(browser.output.trim().split('\n').pop()!)).toMatchObject({ status: 200, matched: true, errors: [] });
+      await server.interrupt();
+      expect(server.groupAlive()).toBe(false);
+    } catch (error) {
+      throw new Error(`${(error as Error).stack ?? String(error)}\n\nnpx projen dev said:\n${server?.output.slice(-6000) ?? ''}`);
+    } finally {
+      fs.writeFileSync(projenrc, before);
+      ok('npx', ['projen'], repo);
+    }
+  });
+
   test('without a frontend: a page at / says what runs and lists the routes; other paths reach the function', async () => {
     const projenrc = path.join(repo, '.projenrc.ts');
     fs.writeFileSync(projenrc, fs.readFileSync(projenrc, 'utf-8').replace('frontend: true,', 'frontend: false,'));
@@ -172,8 +222,8 @@ class DevServer {
   private readonly spawnedAt = Date.now();
   private readonly exit: Promise<number | null>;
 
-  constructor(cwd: string, args: string[]) {
-    const env = { ...process.env };
+  constructor(cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
+    const env = { ...process.env, ...extraEnv };
     // What jest sets changes projen's output; a team's terminal has neither.
     delete env.JEST_WORKER_ID;
     if (env.NODE_ENV === 'test') delete env.NODE_ENV;
@@ -222,8 +272,8 @@ async function waitFor(condition: () => boolean, timeoutMs: number, detail: () =
   }
 }
 
-async function get(url: string): Promise<{ status: number; type: string | null; body: string }> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; type: string | null; body: string }> {
+  const response = await fetch(url, { headers, signal: AbortSignal.timeout(15_000) });
   return { status: response.status, type: response.headers.get('content-type'), body: await response.text() };
 }
 
