@@ -100,8 +100,9 @@ async function expectCancelled(s: Screen): Promise<void> {
   expect(fs.readdirSync(parent)).toEqual(['.tmux']);
 }
 
-// Every question of a run, in order: the settings, then the first environment's name.
-const questions = [...settingsAsked().map((spec) => shortQuestion(spec).question), 'Name of the first environment'];
+// Every question of a run, in order: the settings, the sign-in, then the first environment's name.
+const questions = [...settingsAsked().map((spec) => shortQuestion(spec).question), 'Sign users in with your identity provider?',
+  'Name of the first environment'];
 
 describe.each([80, 100, 120])('at %i columns', (columns) => {
   test('a refused answer and its correction: each question shown once, no error left, no stray text', async () => {
