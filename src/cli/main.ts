@@ -232,7 +232,14 @@ async function create(argv: readonly string[], context: Context): Promise<number
 
   // 12. What to do next.
   out(green(`\nDone: ${name} is ready.`));
-  out(nextSteps({ targetPath, cwd, pm, installed: args.install && !args.force, settings, environments: environments.map((e) => e.name) }));
+  out(nextSteps({
+    targetPath,
+    cwd,
+    pm,
+    installed: args.install && !args.force,
+    settings: withDefaults({ ...settings, auth: auth || undefined }),
+    environments: environments.map((e) => e.name),
+  }));
   return EXIT.ok;
 }
 

@@ -170,6 +170,8 @@ describe('interactive flow', () => {
         'Its token endpoint', 'Its user info endpoint', 'The app\'s client id',
         'Secrets Manager secret (name or ARN) holding the client secret']);
     expect(result.out).toMatch(/sign-in +https:\/\/idp\.example\.com\/oauth2\/default \(client 0oa1b2c3d4e5f6g7h8i9, secret app\/oidc-client-secret\)/);
+    expect(result.out).toContain('Sign-in: before npx projen deploy:dev, store the client secret in Secrets Manager as app/oidc-client-secret');
+    expect(result.out).toContain('register https://app.internal.example.com/oauth2/idpresponse as the callback at the provider');
     expect(result.generated[0].settings.auth).toEqual({
       issuer: 'https://idp.example.com/oauth2/default',
       authorizationEndpoint: 'https://idp.example.com/oauth2/default/v1/authorize',
