@@ -458,11 +458,22 @@ export function checkSecretReference(region: string): Check<unknown> {
     if (!/^[\w/+=.@-]{1,512}$/.test(value)) {
       return `${show(value)} is not a Secrets Manager secret name (letters, digits and /_+=.@-, at most 512). ${never}`;
     }
-    if (value.length >= 24 && !value.includes('/') && /[A-Z]/.test(value) && /[a-z]/.test(value) && /\d/.test(value)) {
-      return `${show(value)} looks like a secret's value, not its name. ${never}`;
-    }
+    if (looksRandom(value)) return `${show(value)} looks like a secret's value, not its name. ${never}`;
     return undefined;
   };
+}
+
+/**
+ * Whether a string looks generated rather than named: long, no `/`, upper and lower case and
+ * digits, switching between them at most characters (a random one switches at about 6 in 10;
+ * a name such as `OrdersOidcClientSecret2024` at 1 in 3).
+ */
+function looksRandom(value: string): boolean {
+  if (value.length < 20 || value.includes('/') || !/[A-Z]/.test(value) || !/[a-z]/.test(value) || !/\d/.test(value)) return false;
+  const kind = (c: string) => (/[A-Z]/.test(c) ? 'A' : /[a-z]/.test(c) ? 'a' : /\d/.test(c) ? '0' : c);
+  let switches = 0;
+  for (let i = 1; i < value.length; i++) if (kind(value[i]) !== kind(value[i - 1])) switches++;
+  return switches / (value.length - 1) >= 0.45;
 }
 
 /** The scopes: space-separated tokens, `openid` among them. */

@@ -49,6 +49,10 @@ describe('auth: the settings', () => {
     expect(problemsOf({ auth: false })).toEqual([]);
     expect(problemsOf({ topology: Topology.APIGW_VPCE, auth: { ...AUTH, scope: 'openid', sessionTimeout: 1, providerCidrs: ['10.0.0.0/8'] } }))
       .toEqual([]);
+    // Names that happen to be long and mixed are names, not values.
+    for (const clientSecret of ['OrdersOidcClientSecret2024', 'prod/Orders/OidcClientSecret1', 'orders-oidc-client-secret-prod-2024']) {
+      expect(problemsOf({ auth: { ...AUTH, clientSecret } })).toEqual([]);
+    }
     // Only one environment signs in: the others need not.
     expect(problemsOf({ environments: [{ name: 'dev' }, { name: 'prod', auth: AUTH }] })).toEqual([]);
   });
