@@ -1,5 +1,5 @@
-import { SwitchedOffCheck, Topology } from './options';
-import { placeholdersIn, ResolvedEnvironment, ResolvedSettings, SETTINGS, SettingKey } from './settings';
+import { OidcAuthSettings, SwitchedOffCheck, Topology } from './options';
+import { placeholdersIn, resolveAuth, ResolvedEnvironment, ResolvedSettings, SETTINGS, SettingKey } from './settings';
 import { Destination, parseDestination } from './validate';
 
 /**
@@ -49,7 +49,13 @@ export interface TemplateContext {
     readonly placeholders: ReadonlyArray<{ key: string; question: string; value: string }>;
     /** `cdk bootstrap`'s arguments for it. */
     readonly bootstrap: string;
+    /** Its sign-in with the defaults applied, or false for none. */
+    readonly signIn: Required<OidcAuthSettings> | false;
   }>;
+  /** Whether any environment signs users in at the load balancer. */
+  readonly auth: boolean;
+  /** Whether every environment does. */
+  readonly authEverywhere: boolean;
   /** Whether there is more than one environment. */
   readonly severalEnvironments: boolean;
 }
@@ -84,7 +90,7 @@ export function pascalCase(name: string): string {
 }
 
 /** The cdk-nag acknowledgements the managed constructs make, for the chosen topology and frontend. */
-function acknowledgements(settings: ResolvedSettings): TemplateContext['acknowledgements'] {
+function acknowledgements(settings: ResolvedSettings, environments: readonly ResolvedEnvironment[]): TemplateContext['acknowledgements'] {
   const alb = settings.topology !== Topology.APIGW_PRIVATE_DOMAIN;
   const apigw = settings.topology !== Topology.ALB_LAMBDA;
   const list = [
@@ -109,7 +115,7 @@ function acknowledgements(settings: ResolvedSettings): TemplateContext['acknowle
   }
   if (apigw) {
     list.push(
-      { rule: 'APIG4, COG4', where: 'the REST API', why: 'reachable only from the corporate network; user authentication is your decision (below)' },
+      { rule: 'APIG4, COG4', where: 'the REST API', why: authWhy(environments) },
       alb
         ? { rule: 'APIG3', where: 'the stage', why: 'traffic arrives only through the internal ALB; a WAF web ACL belongs there if you want one' }
         : { rule: 'APIG3', where: 'the stage', why: 'reachable only from the corporate network through the app\'s endpoint; associate a WAF web ACL with the stage if you want one' },
@@ -123,6 +129,16 @@ function acknowledgements(settings: ResolvedSettings): TemplateContext['acknowle
     );
   }
   return list;
+}
+
+/** Why the REST API has no authorizer of its own, after the environments' sign-in. */
+function authWhy(environments: readonly ResolvedEnvironment[]): string {
+  const signedIn = environments.filter((environment) => environment.auth !== undefined).map((environment) => environment.name);
+  const atAlb = 'users sign in at the load balancer (OpenID Connect) before a request reaches the API, and the handler verifies the ' +
+    'load balancer\'s signed identity';
+  if (signedIn.length > 0 && signedIn.length === environments.length) return atAlb;
+  const open = 'reachable only from the corporate network; user authentication is your decision (below)';
+  return signedIn.length > 0 ? `${open}; in ${signedIn.join(', ')}: ${atAlb}` : open;
 }
 
 /** The settings of one environment that still hold placeholders, for the docs. */
@@ -162,7 +178,7 @@ export function templateContext(name: string, settings: ResolvedSettings,
     handlerInVpc: Boolean(settings.handlerEgress?.length),
     reservedConcurrency: settings.reservedConcurrency ?? false,
     vpcEndpointId: settings.vpcEndpointId ?? false,
-    acknowledgements: acknowledgements(settings),
+    acknowledgements: acknowledgements(settings, environments),
     placeholders: SETTINGS.filter((spec) => placeholderKeys.includes(spec.key)).map((spec) => ({
       key: spec.key,
       flag: spec.flag,
@@ -175,7 +191,10 @@ export function templateContext(name: string, settings: ResolvedSettings,
       placeholders: environmentPlaceholders(settings, environment),
       bootstrap: [`aws://${environment.account}/${environment.region}`,
         ...(environment.qualifier ? [`--qualifier ${environment.qualifier}`] : [])].join(' '),
+      signIn: environment.auth ? resolveAuth(environment.auth) : false,
     })),
     severalEnvironments: environments.length > 1,
+    auth: environments.some((environment) => environment.auth !== undefined),
+    authEverywhere: environments.length > 0 && environments.every((environment) => environment.auth !== undefined),
   };
 }

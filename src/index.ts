@@ -1,3 +1,3 @@
 export { HybridServerlessApp } from './project';
-export { EnvironmentSettings, HybridServerlessAppOptions, HybridServerlessSettings, SwitchedOffCheck, Topology } from './options';
+export { EnvironmentSettings, HybridServerlessAppOptions, HybridServerlessSettings, OidcAuthSettings, SwitchedOffCheck, Topology } from './options';
 export { HybridServerlessAppBaseOptions } from './base-options.generated';

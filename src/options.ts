@@ -139,6 +139,15 @@ export interface HybridServerlessSettings {
   readonly region?: string;
 
   /**
+   * Sign users in with the company's identity provider (OpenID Connect) at the load balancer,
+   * for every environment that does not set its own: pages redirect to the provider's sign-in,
+   * `/api/*` calls without a session get 401. `false` or left out: no sign-in. Topologies with a
+   * load balancer only (`alb-lambda`, `apigw-vpce`).
+   * @default - no sign-in
+   */
+  readonly auth?: OidcAuthSettings | boolean;
+
+  /**
    * The bootstrap qualifier of the account and region (`cdk bootstrap --qualifier`), for every
    * environment that does not set its own.
    * @default - CDK's default qualifier, `hnb659fds`
@@ -194,10 +203,50 @@ export interface EnvironmentSettings {
   readonly vpcEndpointId?: string;
   /** Production: deletion protection; no `destroy:<name>` task. @default - the top-level `production` */
   readonly production?: boolean;
+  /** Sign-in at the load balancer (its own provider or client), or `false` for none. @default - the top-level `auth` */
+  readonly auth?: OidcAuthSettings | boolean;
   /** The bootstrap qualifier (`cdk bootstrap --qualifier`). @default - the top-level `qualifier` */
   readonly qualifier?: string;
   /** The role the deploy workflow assumes in this account. @default - the top-level `deployRoleArn` */
   readonly deployRoleArn?: string;
+}
+
+/**
+ * The identity provider the load balancer signs users in with (OpenID Connect, `authenticate-oidc`):
+ * the values of the app's registration at the provider (Entra ID, Okta, Ping, ADFS, Cognito …),
+ * found in its discovery document, `<issuer>/.well-known/openid-configuration`. Register the
+ * callback `https://<domain>/oauth2/idpresponse` there.
+ */
+export interface OidcAuthSettings {
+  /** The provider's issuer, e.g. `https://login.microsoftonline.com/<tenant id>/v2.0` (https). */
+  readonly issuer: string;
+  /** Its authorization endpoint, where users sign in (https). */
+  readonly authorizationEndpoint: string;
+  /** Its token endpoint, which the load balancer calls (https). */
+  readonly tokenEndpoint: string;
+  /** Its user info endpoint, which the load balancer calls (https). */
+  readonly userInfoEndpoint: string;
+  /** The app's client id at the provider. */
+  readonly clientId: string;
+  /**
+   * The NAME or ARN of the Secrets Manager secret that holds the client secret (a plain-text
+   * secret), in the environment's account and region. Never the secret itself: it must not be in the repo.
+   */
+  readonly clientSecret: string;
+  /** The scopes asked for, space-separated; must include `openid`. @default "openid email profile" */
+  readonly scope?: string;
+  /**
+   * How long a sign-in lasts, in seconds (1 to 604800); then the load balancer signs the user in
+   * again (silently while the provider's own session lasts).
+   * @default 3600
+   */
+  readonly sessionTimeout?: number;
+  /**
+   * The CIDRs of the provider's token and user info endpoints: the load balancer's only egress
+   * for sign-in, on 443.
+   * @default - 443 to anywhere (`0.0.0.0/0`), through the VPC's NAT or the corporate network
+   */
+  readonly providerCidrs?: string[];
 }
 
 /**

@@ -1,6 +1,6 @@
-import { EnvironmentSettings, HybridServerlessSettings, Topology } from './options';
+import { EnvironmentSettings, HybridServerlessSettings, OidcAuthSettings, Topology } from './options';
 import {
-  Check, checkAccount, checkBoolean, checkCertificateArn, checkCorporateCidrs, checkDomain,
+  Check, checkAccount, checkAuth, checkBoolean, checkCertificateArn, checkCorporateCidrs, checkDomain,
   checkDeployRoleArn, checkEnvironmentName, checkHandlerEgress, checkHostedZoneId, checkOneOf, checkProjectNameAllowingCapitals,
   checkQualifier, checkRegion, checkReservedConcurrency, checkSubnetIds, checkSwitchedOffCheck, checkVpcEndpointId, checkVpcId,
   partitionOf, show,
@@ -19,6 +19,8 @@ export interface ResolvedSettings {
   readonly vpcEndpointId?: string;
   readonly handlerEgress?: string[];
   readonly reservedConcurrency?: number;
+  /** Sign-in at the load balancer, as given; absent when off. */
+  readonly auth?: OidcAuthSettings;
   readonly production: boolean;
   readonly account: string;
   readonly region: string;
@@ -29,7 +31,7 @@ export type SettingKey = keyof ResolvedSettings;
 /** The settings that differ per environment; the others (topology, frontend, …) are app-wide. */
 export const ENVIRONMENT_KEYS = [
   'account', 'region', 'vpcId', 'subnetIds', 'corporateCidrs', 'domain', 'hostedZoneId', 'certificateArn', 'vpcEndpointId',
-  'production',
+  'production', 'auth',
 ] as const satisfies readonly SettingKey[];
 
 /** One environment with every default applied: its own values, else the top-level ones. */
@@ -106,12 +108,56 @@ function environmentProblems(settings: HybridServerlessSettings, resolved: Resol
       const message = spec.check(asSettings[spec.key], asSettings);
       if (message) problems.push({ key: `${at}.${spec.key}`, message });
     }
+    // Its own sign-in, or the inherited one when the region (the secret's) differs.
+    if (own.auth !== undefined || (own.region !== undefined && environment.auth !== undefined)) {
+      problems.push(...authProblems(own.auth ?? settings.auth, environment.region ?? resolved.region, resolved.topology, `${at}.auth`));
+    }
     if (own.qualifier !== undefined) top(`${at}.qualifier`, own.qualifier, checkQualifier);
     if (environment.deployRoleArn !== undefined && (own.deployRoleArn !== undefined || own.account !== undefined)) {
       top(`${at}.deployRoleArn`, environment.deployRoleArn, checkDeployRoleArn(environment.account));
     }
   });
   return problems;
+}
+
+/** Problems with a value of `auth` (named `auth.clientId`, `environments[1].auth.clientId`). */
+function authProblems(value: unknown, region: string, topology: Topology, key: string): SettingProblem[] {
+  const problems = checkAuth(value, region).map((problem) => ({ key: problem.field ? `${key}.${problem.field}` : key, message: problem.message }));
+  if (problems.length === 0 && isAuthOn(value) && !FRONTEND_TOPOLOGIES.includes(topology)) {
+    problems.push({
+      key,
+      message: `the topology "${topology}" has no load balancer to sign users in at; choose ` +
+        `${FRONTEND_TOPOLOGIES.map((t) => `"${t}"`).join(' or ')} for sign-in, or an IAM or Lambda authorizer on the API.`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * The defaults of `auth`. The session lasts an hour: a person who leaves the company loses access
+ * within the hour (the load balancer's own default, 7 days, outlives an account's removal by a
+ * week), and the sign-in that follows is silent while the provider's own session lasts.
+ */
+export const AUTH_DEFAULTS = { scope: 'openid email profile', sessionTimeout: 3600, providerCidrs: ['0.0.0.0/0'] } as const;
+
+/** Sign-in with every default applied: what the generated config holds. */
+export function resolveAuth(auth: OidcAuthSettings): Required<OidcAuthSettings> {
+  return {
+    issuer: auth.issuer,
+    authorizationEndpoint: auth.authorizationEndpoint,
+    tokenEndpoint: auth.tokenEndpoint,
+    userInfoEndpoint: auth.userInfoEndpoint,
+    clientId: auth.clientId,
+    clientSecret: auth.clientSecret,
+    scope: auth.scope ?? AUTH_DEFAULTS.scope,
+    sessionTimeout: auth.sessionTimeout ?? AUTH_DEFAULTS.sessionTimeout,
+    providerCidrs: auth.providerCidrs ?? [...AUTH_DEFAULTS.providerCidrs],
+  };
+}
+
+/** Whether a value of `auth` turns sign-in on (an object; `false` and absent are off). */
+export function isAuthOn(value: unknown): value is OidcAuthSettings {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** A problem with one setting, named by its option. */
@@ -379,6 +425,7 @@ export function withDefaults(settings: HybridServerlessSettings): ResolvedSettin
     ...(settings.vpcEndpointId === undefined ? {} : { vpcEndpointId: settings.vpcEndpointId }),
     ...(settings.handlerEgress === undefined ? {} : { handlerEgress: settings.handlerEgress }),
     ...(settings.reservedConcurrency === undefined ? {} : { reservedConcurrency: settings.reservedConcurrency }),
+    ...(isAuthOn(settings.auth) ? { auth: settings.auth } : {}),
     production: settings.production ?? DEFAULTS.production,
     account,
     region,
@@ -405,6 +452,7 @@ export function resolveSettings(settings: HybridServerlessSettings & { name?: st
   const problems = [
     ...(nameProblem ? [{ key: 'name', message: nameProblem }] : []),
     ...settingProblems(resolved),
+    ...authProblems(settings.auth, resolved.region, resolved.topology, 'auth'),
     ...switchedOffCheckProblems(settings.switchedOffChecks),
     ...environmentProblems(settings, resolved),
   ];

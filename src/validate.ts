@@ -394,3 +394,155 @@ export function checkDeployRoleArn(account: string): Check<unknown> {
     return undefined;
   };
 }
+
+/** The fields of `auth`, in the order they are asked and shown. */
+export const AUTH_FIELDS = [
+  'issuer', 'authorizationEndpoint', 'tokenEndpoint', 'userInfoEndpoint', 'clientId', 'clientSecret',
+  'scope', 'sessionTimeout', 'providerCidrs',
+] as const;
+
+/** An https URL with a host name, no credentials and no fragment: what the load balancer accepts for an endpoint. */
+export const checkHttpsUrl: Check<unknown> = (value) => {
+  const example = 'e.g. "https://login.example.com/oauth2/v1/token"';
+  if (!isString(value) || value.length === 0) return `must be an https URL, ${example}.`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0020\u007f"'`<>\\]/.test(value)) return `${show(value)} is not a URL: no spaces, quotes or control characters.`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `${show(value)} is not a URL; ${example}.`;
+  }
+  if (url.protocol !== 'https:') return `${show(value)} must use https: the load balancer talks to the provider over TLS only.`;
+  if (url.username || url.password) return `${show(value)} must not carry a user name or password.`;
+  if (url.hash) return `${show(value)} must not have a fragment ("#…").`;
+  if (checkDomain(url.hostname) !== undefined) return `${show(value)} needs a host name such as "login.example.com" (not an IP address).`;
+  return undefined;
+};
+
+/** The issuer: an https URL without query or fragment, as it appears in the provider's tokens. */
+export const checkIssuer: Check<unknown> = (value) => {
+  const problem = checkHttpsUrl(value);
+  if (problem) return problem.replace('"https://login.example.com/oauth2/v1/token"', '"https://login.microsoftonline.com/<tenant id>/v2.0"');
+  if (new URL(value as string).search) return `${show(value)} must not have a query ("?…"): give the issuer exactly as the provider's discovery document names it.`;
+  return undefined;
+};
+
+/** The app's client id at the provider: one line of visible characters. */
+export const checkClientId: Check<unknown> = (value) => {
+  if (isString(value) && /^[\x21-\x7e]{1,255}$/.test(value)) return undefined;
+  return `${show(value)} is not a client id: 1 to 255 visible characters, no spaces, as the provider shows it for the app.`;
+};
+
+/**
+ * The client secret's Secrets Manager NAME or ARN (in `region`), never the secret: names are
+ * letters, digits and `/_+=.@-`; a long random-looking string without `/` is taken for a value.
+ */
+export function checkSecretReference(region: string): Check<unknown> {
+  return (value) => {
+    const never = 'The secret itself never goes in .projenrc.ts: store it in Secrets Manager and give its name or ARN.';
+    if (!isString(value) || value.length === 0) return `must be the name or ARN of a Secrets Manager secret, e.g. "myapp/oidc-client-secret". ${never}`;
+    if (value.startsWith('arn:')) {
+      const match = /^arn:(aws[a-z-]*):secretsmanager:([a-z0-9-]+):(\d{12}):secret:([\w/+=.@-]{1,512})$/.exec(value);
+      if (!match) {
+        return `${show(value)} is not a Secrets Manager secret ARN such as ` +
+          `"arn:${partitionOf(region)}:secretsmanager:${region}:123456789012:secret:myapp/oidc-client-secret-AbCdEf".`;
+      }
+      if (match[2] !== region) {
+        return `${show(value)} is in ${match[2]}, but the environment deploys to ${region}: the load balancer reads the secret ` +
+          'from its own region; replicate the secret there.';
+      }
+      if (match[1] !== partitionOf(region)) return `${show(value)} should use the partition "${partitionOf(region)}".`;
+      return undefined;
+    }
+    if (!/^[\w/+=.@-]{1,512}$/.test(value)) {
+      return `${show(value)} is not a Secrets Manager secret name (letters, digits and /_+=.@-, at most 512). ${never}`;
+    }
+    if (looksRandom(value)) return `${show(value)} looks like a secret's value, not its name. ${never}`;
+    return undefined;
+  };
+}
+
+/**
+ * Whether a string looks generated rather than named: long, no `/`, upper and lower case and
+ * digits, switching between them at most characters (a random one switches at about 6 in 10;
+ * a name such as `OrdersOidcClientSecret2024` at 1 in 3).
+ */
+function looksRandom(value: string): boolean {
+  if (value.length < 20 || value.includes('/') || !/[A-Z]/.test(value) || !/[a-z]/.test(value) || !/\d/.test(value)) return false;
+  const kind = (c: string) => (/[A-Z]/.test(c) ? 'A' : /[a-z]/.test(c) ? 'a' : /\d/.test(c) ? '0' : c);
+  let switches = 0;
+  for (let i = 1; i < value.length; i++) if (kind(value[i]) !== kind(value[i - 1])) switches++;
+  return switches / (value.length - 1) >= 0.45;
+}
+
+/** The scopes: space-separated tokens, `openid` among them. */
+export const checkScope: Check<unknown> = (value) => {
+  if (!isString(value) || !/^[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*$/.test(value)) {
+    return `${show(value)} is not a list of scopes: words separated by single spaces, e.g. "openid email profile".`;
+  }
+  if (!value.split(' ').includes('openid')) return `${show(value)} must include "openid", e.g. "openid ${value}".`;
+  return undefined;
+};
+
+/** A session timeout in seconds: what the load balancer allows, 1 second to 7 days. */
+export const checkSessionTimeout: Check<unknown> = (value) => {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 604_800) return undefined;
+  return `${show(value)} is not a session timeout: whole seconds from 1 to 604800 (7 days), e.g. 3600 for an hour.`;
+};
+
+/** The provider's CIDRs: valid, none the whole internet (leave the setting out for that), none repeated. */
+export const checkProviderCidrs: Check<unknown> = (value) => {
+  if (!Array.isArray(value) || value.length === 0) {
+    return 'must be a list of the CIDRs the provider\'s endpoints are in, e.g. ["10.50.0.0/16"]; leave it out to allow 443 anywhere.';
+  }
+  for (const cidr of value) {
+    if (isString(cidr) && /\/0$/.test(cidr)) return `${show(cidr)} is anywhere: leave providerCidrs out for that.`;
+    const problem = checkCidr(cidr);
+    if (problem) return problem;
+  }
+  const duplicate = value.find((cidr, i) => value.indexOf(cidr) !== i);
+  if (duplicate) return `lists ${show(duplicate)} twice.`;
+  return undefined;
+};
+
+/**
+ * `auth`: `false` (or left out) for no sign-in, or the provider's details. Returns every problem,
+ * each naming the field at fault (`tokenEndpoint`), or none for the value as a whole.
+ */
+export function checkAuth(value: unknown, region: string): Array<{ field?: string; message: string }> {
+  if (value === undefined || value === false) return [];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return [{
+      message: `${show(value)} must be false (no sign-in) or the provider's details: { issuer, authorizationEndpoint, ` +
+        'tokenEndpoint, userInfoEndpoint, clientId, clientSecret }.',
+    }];
+  }
+  const auth = value as Record<string, unknown>;
+  const problems: Array<{ field?: string; message: string }> = [];
+  for (const field of Object.keys(auth).filter((key) => !(AUTH_FIELDS as readonly string[]).includes(key))) {
+    const hint = closest(field, AUTH_FIELDS);
+    problems.push({ field, message: `is not a field of auth.${hint ? ` Did you mean "${hint}"?` : ''} They are ${AUTH_FIELDS.join(', ')}.` });
+  }
+  const checks: Record<typeof AUTH_FIELDS[number], Check<unknown>> = {
+    issuer: checkIssuer,
+    authorizationEndpoint: checkHttpsUrl,
+    tokenEndpoint: checkHttpsUrl,
+    userInfoEndpoint: checkHttpsUrl,
+    clientId: checkClientId,
+    clientSecret: checkSecretReference(region),
+    scope: checkScope,
+    sessionTimeout: checkSessionTimeout,
+    providerCidrs: checkProviderCidrs,
+  };
+  const optional = ['scope', 'sessionTimeout', 'providerCidrs'];
+  for (const field of AUTH_FIELDS) {
+    if (auth[field] === undefined) {
+      if (!optional.includes(field)) problems.push({ field, message: 'is required: find it in the provider\'s registration of the app.' });
+      continue;
+    }
+    const message = checks[field](auth[field]);
+    if (message) problems.push({ field, message });
+  }
+  return problems;
+}

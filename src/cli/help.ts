@@ -10,7 +10,7 @@ const DESCRIPTION_INDENT = 10;
 const OTHER_OPTIONS: ReadonlyArray<[string, string]> = [
   ['-y, --yes', 'defaults for everything not given; never prompt'],
   ['    --environment <name>', 'the first environment\'s name (default: dev); add more in .projenrc.ts'],
-  ['    --answers <file.json>', 'answers as JSON, keys = option names (and "name" for the project name; "environments": a list of { name, … })'],
+  ['    --answers <file.json>', 'answers as JSON, keys = option names (and "name" for the project name; "environments": a list of { name, … }; "auth": the sign-in, { issuer, … })'],
   ['    --force', 'write into a non-empty directory: add the files that are not there yet; never replace, delete or commit a file of yours (files that differ are kept and listed, .gitignore gets the entries the project needs appended, projen is not run after the install)'],
   ['    --dry-run', 'list what would be written, write nothing'],
   ['    --no-install', 'do not install dependencies (nor run projen)'],

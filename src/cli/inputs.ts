@@ -16,7 +16,7 @@ export interface Given {
 export type GivenSettings = Partial<Record<SettingKey, Given>>;
 
 /** The keys an answers file may hold: the settings, plus the project name. */
-export const ANSWER_KEYS: readonly string[] = ['name', ...SETTINGS.map((spec) => spec.key), 'environments'];
+export const ANSWER_KEYS: readonly string[] = ['name', ...SETTINGS.map((spec) => spec.key), 'auth', 'environments'];
 
 /** What an answers file holds. */
 export interface Answers {
@@ -25,6 +25,8 @@ export interface Answers {
   readonly name?: unknown;
   /** The environments (`environments` of the project type), if given. */
   readonly environments?: unknown;
+  /** The sign-in (`auth` of the project type), if given. */
+  readonly auth?: unknown;
 }
 
 export function answerLabel(file: string, key: string): string {
@@ -113,11 +115,14 @@ export function readAnswers(file: string, cwd: string): { answers: Answers; prob
   const settings: Partial<Record<SettingKey, unknown>> = {};
   let name: unknown;
   let environments: unknown;
+  let auth: unknown;
   for (const [key, value] of Object.entries(data)) {
     if (key === 'name') {
       name = value;
     } else if (key === 'environments') {
       environments = value;
+    } else if (key === 'auth') {
+      auth = value;
     } else if (SETTINGS.some((spec) => spec.key === key)) {
       settings[key as SettingKey] = value;
     } else {
@@ -128,7 +133,21 @@ export function readAnswers(file: string, cwd: string): { answers: Answers; prob
       });
     }
   }
-  return { answers: { settings, name, ...(environments === undefined ? {} : { environments }) }, problems };
+  return {
+    answers: { settings, name, ...(environments === undefined ? {} : { environments }), ...(auth === undefined ? {} : { auth }) },
+    problems,
+  };
+}
+
+/** The project type's own problems with these settings that `keep` selects, each labelled `label: key`. */
+function projectTypeProblems(settings: HybridServerlessSettings, label: string, keep: (key: string) => boolean): Problem[] {
+  try {
+    resolveSettings(settings, label);
+    return [];
+  } catch (error) {
+    if (!(error instanceof InvalidSettingsError)) throw error;
+    return error.problems.filter((problem) => keep(problem.key)).map((problem) => ({ label: `${label}: ${problem.key}`, message: problem.message }));
+  }
 }
 
 /**
@@ -137,14 +156,16 @@ export function readAnswers(file: string, cwd: string): { answers: Answers; prob
  * each named as `environments[1].subnetIds`.
  */
 export function environmentsProblems(given: GivenSettings, environments: unknown, label: string): Problem[] {
-  try {
-    resolveSettings({ ...valuesOf(given), environments } as HybridServerlessSettings, label);
-    return [];
-  } catch (error) {
-    if (!(error instanceof InvalidSettingsError)) throw error;
-    return error.problems.filter((problem) => problem.key.startsWith('environments'))
-      .map((problem) => ({ label: `${label}: ${problem.key}`, message: problem.message }));
-  }
+  return projectTypeProblems({ ...valuesOf(given), environments } as HybridServerlessSettings, label, (key) => key.startsWith('environments'));
+}
+
+/**
+ * Problems with the sign-in (an answers file's `auth`), checked by the project type's own
+ * validators against the other settings (the region of a secret's ARN, the topology), each named
+ * as `auth.clientSecret`.
+ */
+export function authProblems(given: GivenSettings, auth: unknown, label: string): Problem[] {
+  return projectTypeProblems({ ...valuesOf(given), auth } as HybridServerlessSettings, label, (key) => key === 'auth' || key.startsWith('auth.'));
 }
 
 /**

@@ -1,15 +1,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EnvironmentSettings } from '../options';
-import { DEFAULT_ENVIRONMENT, placeholdersIn, ResolvedSettings, SETTINGS, withDefaults } from '../settings';
+import { EnvironmentSettings, OidcAuthSettings } from '../options';
+import { DEFAULT_ENVIRONMENT, FRONTEND_TOPOLOGIES, isAuthOn, placeholdersIn, ResolvedSettings, SETTINGS, withDefaults } from '../settings';
 import { checkProjectName, show } from '../validate';
 import { DEFAULT_DIRECTORY, formatTargetDir, parseArgs } from './args';
 import { Generator, writeProject, WriteResult } from './create';
 import { helpText } from './help';
-import { answerLabel, Answers, environmentsProblems, isWanted, mergeSettings, normalizePackageSpec, readAnswers, settingsProblems, valuesOf } from './inputs';
+import { answerLabel, Answers, authProblems, environmentsProblems, isWanted, mergeSettings, normalizePackageSpec, readAnswers, settingsProblems, valuesOf } from './inputs';
 import { COMMIT_MESSAGE, commandsFor, initGit, installProject, packageManagerFrom } from './install';
 import { cdCommand, finishCommand, installOnlyCommand, nextSteps } from './next-steps';
-import { Ask, askEnvironmentName, askMissing, askWithPrompts, parseYesNo, yesNoQuestion } from './questions';
+import { Ask, askAuth, askEnvironmentName, askMissing, askWithPrompts, parseYesNo, yesNoQuestion } from './questions';
 import { listenForSignals, setInterruptMessage } from './signals';
 import { directoryProblem, projectNameFor, targetProblem } from './target';
 import { bold, CancelledError, CliError, CLI_NAME, dim, EXIT, green, Problem, red, shellQuote, UsageError, yellow } from './ui';
@@ -108,6 +108,8 @@ async function create(argv: readonly string[], context: Context): Promise<number
       .map((problem) => (environmentsGiven.label === '--environment' ? { ...problem, label: '--environment' } : problem)));
   }
 
+  if (answers.auth !== undefined) problems.push(...authProblems(given, answers.auth, args.answers!));
+
   // 6. Without a terminal nothing can be asked: say what to pass instead of waiting.
   if (!context.interactive && !args.yes && args.answers === undefined) {
     const missing = [
@@ -139,6 +141,11 @@ async function create(argv: readonly string[], context: Context): Promise<number
     directory = asked.directory ?? directory;
     given = asked.settings;
   }
+  // The sign-in: the answers file's, or asked where there is a load balancer to sign in at.
+  let auth = answers.auth as OidcAuthSettings | false | undefined;
+  if (interactive && auth === undefined && FRONTEND_TOPOLOGIES.includes(withDefaults(valuesOf(given)).topology)) {
+    auth = await askAuth({ region: withDefaults(valuesOf(given)).region, ask: context.ask, note: out });
+  }
   const environments = environmentsGiven?.value as EnvironmentSettings[] | undefined
     ?? [{ name: interactive ? await askEnvironmentName(context.ask) : DEFAULT_ENVIRONMENT }];
   directory ??= DEFAULT_DIRECTORY;
@@ -157,7 +164,7 @@ async function create(argv: readonly string[], context: Context): Promise<number
 
   // 8b. In a terminal, every answer once more, and one confirmation before anything is written
   // (a dry run writes nothing, so it only shows them).
-  if (interactive) out(summaryOf(targetPath, settings, environments));
+  if (interactive) out(summaryOf(targetPath, settings, environments, auth));
   if (interactive && !args.dryRun) {
     const answer = await (context.ask ?? askWithPrompts)(yesNoQuestion(`Write the project ${args.force ? 'into' : 'to'} ${directory}?`, true));
     if (answer === undefined || !parseYesNo(answer, true)) throw new CancelledError();
@@ -168,7 +175,7 @@ async function create(argv: readonly string[], context: Context): Promise<number
   const written = await writeProject({
     targetPath,
     name,
-    settings: { ...settings, environments },
+    settings: { ...settings, environments, ...(auth === undefined ? {} : { auth }) },
     packageSpec,
     packageManager: pm,
     dryRun: args.dryRun,
@@ -225,7 +232,14 @@ async function create(argv: readonly string[], context: Context): Promise<number
 
   // 12. What to do next.
   out(green(`\nDone: ${name} is ready.`));
-  out(nextSteps({ targetPath, cwd, pm, installed: args.install && !args.force, settings, environments: environments.map((e) => e.name) }));
+  out(nextSteps({
+    targetPath,
+    cwd,
+    pm,
+    installed: args.install && !args.force,
+    settings: withDefaults({ ...settings, auth: auth || undefined }),
+    environments: environments.map((e) => e.name),
+  }));
   return EXIT.ok;
 }
 
@@ -270,7 +284,8 @@ function directoryProblems(directory: string, cwd: string, force: boolean, nameF
 }
 
 /** Every setting as it will be written, the placeholders marked, for the confirmation. */
-function summaryOf(targetPath: string, settings: ResolvedSettings, environments: readonly EnvironmentSettings[]): string {
+function summaryOf(targetPath: string, settings: ResolvedSettings, environments: readonly EnvironmentSettings[],
+  auth: OidcAuthSettings | false | undefined): string {
   const placeholders = placeholdersIn(settings);
   const rows: Array<[string, string]> = [['directory', targetPath], ['environments', environments.map((e) => e.name).join(', ')],
     ...SETTINGS.flatMap((spec): Array<[string, string]> => {
@@ -279,7 +294,8 @@ function summaryOf(targetPath: string, settings: ResolvedSettings, environments:
       const shown = spec.kind === 'boolean' ? (value ? 'yes' : 'no')
         : spec.choices?.find((choice) => choice.value === value)?.title ?? (Array.isArray(value) ? value.join(', ') : String(value));
       return [[spec.key, `${shown}${placeholders.includes(spec.key) ? yellow(' (placeholder)') : ''}`]];
-    })];
+    }),
+    ['sign-in', isAuthOn(auth) ? `${auth.issuer} (client ${auth.clientId}, secret ${auth.clientSecret})` : 'no']];
   const width = Math.max(...rows.map(([key]) => key.length)) + 2;
   return ['', bold('Summary:'), ...rows.map(([key, value]) => `  ${key.padEnd(width)}${value}`)].join('\n');
 }

@@ -66,5 +66,13 @@ export function nextSteps(options: NextStepsOptions): string {
       `Set them in .projenrc.ts, then run ${commands.exec('projen').join(' ')} to regenerate the infrastructure.`,
     );
   }
+  if (options.settings.auth) {
+    lines.push(
+      '',
+      `Sign-in: before ${deploy}, store the client secret in Secrets Manager as ${options.settings.auth.clientSecret} (plain text, in ` +
+        `${options.settings.region}), and register https://${options.settings.domain}/oauth2/idpresponse as the callback at the provider; ` +
+        'docs/architecture.md (Sign-in) says what the VPC needs.',
+    );
+  }
   return lines.join('\n');
 }

@@ -1,7 +1,8 @@
 import * as path from 'path';
 import type { PromptObject } from 'prompts';
+import { OidcAuthSettings } from '../options';
 import { DEFAULT_ENVIRONMENT, placeholdersIn, SETTINGS, SettingSpec, withDefaults } from '../settings';
-import { checkEnvironmentName } from '../validate';
+import { Check, checkClientId, checkEnvironmentName, checkHttpsUrl, checkIssuer, checkSecretReference } from '../validate';
 import { DEFAULT_DIRECTORY, formatTargetDir } from './args';
 import { answerProblem, GivenSettings, isWanted, normalize, valuesOf } from './inputs';
 import { directoryProblem, projectNameFor, targetProblem } from './target';
@@ -206,4 +207,44 @@ export async function askMissing(options: {
     }
   }
   return { directory, settings };
+}
+
+/** The sign-in's questions, after the yes: what the provider shows for the app's registration. */
+export function authQuestions(region: string): ReadonlyArray<{ field: keyof OidcAuthSettings; message: string; check: Check<unknown> }> {
+  return [
+    { field: 'issuer', message: 'Identity provider\'s issuer URL', check: checkIssuer },
+    { field: 'authorizationEndpoint', message: 'Its authorization endpoint', check: checkHttpsUrl },
+    { field: 'tokenEndpoint', message: 'Its token endpoint', check: checkHttpsUrl },
+    { field: 'userInfoEndpoint', message: 'Its user info endpoint', check: checkHttpsUrl },
+    { field: 'clientId', message: 'The app\'s client id', check: checkClientId },
+    { field: 'clientSecret', message: 'Secrets Manager secret (name or ARN) holding the client secret', check: checkSecretReference(region) },
+  ];
+}
+
+/**
+ * Asks whether the load balancer signs users in and, if so, the provider's details. The scopes,
+ * the session timeout and the provider's CIDRs keep their defaults (set them in `.projenrc.ts`).
+ */
+export async function askAuth(options: {
+  readonly region: string;
+  readonly ask?: Ask;
+  readonly note?: (text: string) => void;
+}): Promise<OidcAuthSettings | undefined> {
+  const ask = options.ask ?? askWithPrompts;
+  const width = Math.min(process.stdout.isTTY ? process.stdout.columns || 80 : 80, 100);
+  const note = (text: string) => wrap(text, width - 4, '  ').forEach((line) => options.note?.(dim(`  ${line}`)));
+  note('OpenID Connect at the load balancer (Entra ID, Okta, Ping, ADFS, Cognito): pages redirect to sign in, ' +
+    '/api/* calls without a session get 401.');
+  const typed = await ask(yesNoQuestion('Sign users in with your identity provider?', false));
+  if (typed === undefined) throw new CancelledError();
+  if (!parseYesNo(typed, false)) return undefined;
+  note('From the provider\'s registration of the app and <issuer>/.well-known/openid-configuration. ' +
+    'Register the callback https://<host name>/oauth2/idpresponse. The client secret stays in Secrets Manager.');
+  const auth: Record<string, string> = {};
+  for (const { field, message, check } of authQuestions(options.region)) {
+    const answer = await ask({ type: 'text', name: 'value', message, initial: '', validate: validator((input) => check(input.trim())) });
+    if (answer === undefined) throw new CancelledError();
+    auth[field] = String(answer).trim();
+  }
+  return auth as unknown as OidcAuthSettings;
 }

@@ -46,6 +46,12 @@ function defaultsAsker(questions: Array<PromptObject<'value'>>, overrides: Recor
   };
 }
 
+/** The validation of the question that starts with `start`, as prompts runs it. */
+function validatorOf(questions: Array<PromptObject<'value'>>) {
+  return (start: string, value: string) =>
+    (questions.find((q) => String(q.message).startsWith(start))!.validate as (v: string) => true | string)(value);
+}
+
 describe('interactive flow', () => {
   let cwd: string;
   beforeEach(() => { cwd = tempDir(); });
@@ -65,6 +71,7 @@ describe('interactive flow', () => {
     expect(questions.map((q) => String(q.message).replace(/ \((y\/N|Y\/n)\)$/, ''))).toEqual([
       'Project directory',
       ...settingsAsked().map((spec) => shortQuestion(spec).question),
+      'Sign users in with your identity provider?',
       'Name of the first environment',
       'Write the project to hybrid-serverless-app?',
     ]);
@@ -94,8 +101,7 @@ describe('interactive flow', () => {
   test('the prompts validate with the registry and re-ask', async () => {
     const questions: Array<PromptObject<'value'>> = [];
     await runInProcess(['app', '--no-install', '--no-git'], { cwd, interactive: true, ask: defaultsAsker(questions) });
-    const validate = (start: string, value: string) =>
-      (questions.find((q) => String(q.message).startsWith(start))!.validate as (v: string) => true | string)(value);
+    const validate = validatorOf(questions);
     expect(validate('Host name', 'MyApp.Example.com ')).toBe(true);
     expect(validate('Host name', 'my_app.example.com')).toContain('is not a valid host name');
     expect(validate('AWS region', 'eu-wst-1')).toContain('Did you mean "eu-west-1"?');
@@ -141,14 +147,68 @@ describe('interactive flow', () => {
     expect(validate('')).toContain('hybrid-serverless-app" is not empty (package.json)');
   });
 
+  test('asks for the sign-in after a yes, validating each detail, and writes it as auth', async () => {
+    const questions: Array<PromptObject<'value'>> = [];
+    const result = await runInProcess(['app', '--no-install', '--no-git'], {
+      cwd,
+      interactive: true,
+      ask: defaultsAsker(questions, {
+        'Sign users in': 'y',
+        'Identity provider\'s issuer URL': 'https://idp.example.com/oauth2/default',
+        'Its authorization endpoint': 'https://idp.example.com/oauth2/default/v1/authorize',
+        'Its token endpoint': 'https://idp.example.com/oauth2/default/v1/token',
+        'Its user info endpoint': 'https://idp.example.com/oauth2/default/v1/userinfo',
+        'The app\'s client id': '0oa1b2c3d4e5f6g7h8i9',
+        'Secrets Manager secret': 'app/oidc-client-secret',
+      }),
+    });
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    const asked = questions.map((q) => String(q.message));
+    expect(asked.slice(asked.indexOf('Sign users in with your identity provider? (y/N)'), asked.indexOf('Name of the first environment')))
+      .toEqual(['Sign users in with your identity provider? (y/N)', 'Identity provider\'s issuer URL', 'Its authorization endpoint',
+        'Its token endpoint', 'Its user info endpoint', 'The app\'s client id',
+        'Secrets Manager secret (name or ARN) holding the client secret']);
+    expect(result.out).toMatch(/sign-in +https:\/\/idp\.example\.com\/oauth2\/default \(client 0oa1b2c3d4e5f6g7h8i9, secret app\/oidc-client-secret\)/);
+    expect(result.out).toContain('Sign-in: before npx projen deploy:dev, store the client secret in Secrets Manager as app/oidc-client-secret');
+    expect(result.out).toContain('register https://app.internal.example.com/oauth2/idpresponse as the callback at the provider');
+    expect(result.generated[0].settings.auth).toEqual({
+      issuer: 'https://idp.example.com/oauth2/default',
+      authorizationEndpoint: 'https://idp.example.com/oauth2/default/v1/authorize',
+      tokenEndpoint: 'https://idp.example.com/oauth2/default/v1/token',
+      userInfoEndpoint: 'https://idp.example.com/oauth2/default/v1/userinfo',
+      clientId: '0oa1b2c3d4e5f6g7h8i9',
+      clientSecret: 'app/oidc-client-secret',
+    });
+    // Each answer is checked as it is typed, by the project type's validators.
+    const refused = [
+      ['Its token endpoint', 'http://idp.example.com/token', 'must use https'],
+      ['Identity provider', 'https://idp.example.com/?tenant=1', 'must not have a query'],
+      ['Secrets Manager secret', 'Zx8Q~k2LmNoPqRsTuVwXyZ01234', 'is not a Secrets Manager secret name'],
+      ['Secrets Manager secret', 'aB3dE5gH7jK9mN1pQ3sT5vX7zA9', 'looks like a secret\'s value'],
+      ['Secrets Manager secret', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x-AbCdEf', 'is in us-east-1, but the environment deploys to eu-west-1'],
+    ];
+    for (const [question, answer, problem] of refused) expect(validatorOf(questions)(question, answer)).toContain(problem);
+  });
+
+  test('the sign-in is not asked where there is no load balancer', async () => {
+    const questions: Array<PromptObject<'value'>> = [];
+    const result = await runInProcess(['app', '-t', 'apigw-private-domain', '--no-install', '--no-git'], {
+      cwd, interactive: true, ask: defaultsAsker(questions),
+    });
+    expect(result.code).toBe(0);
+    expect(questions.map((q) => String(q.message)).some((m) => m.startsWith('Sign users in'))).toBe(false);
+    expect(result.generated[0].settings.auth).toBeUndefined();
+  });
+
   test('settings given as flags are not asked', async () => {
     const questions: Array<PromptObject<'value'>> = [];
     await runInProcess(['app', '-t', 'apigw-vpce', '--no-frontend', '--region', 'us-west-2', '--no-install', '--no-git'], {
       cwd, interactive: true, ask: defaultsAsker(questions),
     });
     const asked = questions.map((q) => String(q.message));
-    // The settings not given, the first environment's name, and the confirmation.
-    expect(asked).toHaveLength(settingsAsked({ topology: Topology.APIGW_VPCE }).length - 3 + 2);
+    // The settings not given, the sign-in, the first environment's name, and the confirmation.
+    expect(asked).toHaveLength(settingsAsked({ topology: Topology.APIGW_VPCE }).length - 3 + 3);
     expect(asked.some((m) => m.startsWith('AWS region') || m.startsWith('How should'))).toBe(false);
   });
 
@@ -277,5 +337,48 @@ describe('environments', () => {
     const bad = await runInProcess(['other', '--yes', '--environment', 'QA!', '--no-install', '--no-git'], { cwd });
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('--environment: "QA!" is not an environment name');
+  });
+});
+
+describe('sign-in from the answers file', () => {
+  let cwd: string;
+  beforeEach(() => { cwd = tempDir(); });
+  afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+  const AUTH = {
+    issuer: 'https://idp.example.com',
+    authorizationEndpoint: 'https://idp.example.com/authorize',
+    tokenEndpoint: 'https://idp.example.com/token',
+    userInfoEndpoint: 'https://idp.example.com/userinfo',
+    clientId: 'orders',
+    clientSecret: 'orders/oidc',
+  };
+
+  test('is checked field by field and named, with nothing written', async () => {
+    fs.writeFileSync(path.join(cwd, 'answers.json'), JSON.stringify({
+      auth: { ...AUTH, tokenEndpoint: 'http://idp.example.com/token', scope: 'email', sesionTimeout: 60 },
+    }));
+    const bad = await runInProcess(['app', '--answers', 'answers.json', '--no-install', '--no-git'], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('answers.json: auth.sesionTimeout: is not a field of auth. Did you mean "sessionTimeout"?');
+    expect(bad.err).toContain('answers.json: auth.tokenEndpoint: "http://idp.example.com/token" must use https');
+    expect(bad.err).toContain('answers.json: auth.scope: "email" must include "openid"');
+    expect(bad.generated).toEqual([]);
+    expect(fs.readdirSync(cwd)).toEqual(['answers.json']);
+  });
+
+  test('is refused for the topology without a load balancer', async () => {
+    fs.writeFileSync(path.join(cwd, 'answers.json'), JSON.stringify({ topology: 'apigw-private-domain', auth: AUTH }));
+    const bad = await runInProcess(['app', '--answers', 'answers.json', '--no-install', '--no-git'], { cwd });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('answers.json: auth: the topology "apigw-private-domain" has no load balancer to sign users in at');
+  });
+
+  test('is passed on as given, with per-environment values', async () => {
+    const prod = { name: 'prod', account: '222233334444', auth: { ...AUTH, clientId: 'orders-prod', providerCidrs: ['10.50.0.0/16'] } };
+    fs.writeFileSync(path.join(cwd, 'answers.json'), JSON.stringify({ auth: AUTH, environments: [{ name: 'dev' }, prod] }));
+    const good = await runInProcess(['app', '--answers', 'answers.json', '--no-install', '--no-git'], { cwd });
+    expect(good.err).toBe('');
+    expect(good.code).toBe(0);
+    expect(good.generated[0].settings).toMatchObject({ auth: AUTH, environments: [{ name: 'dev' }, prod] });
   });
 });

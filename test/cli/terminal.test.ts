@@ -100,8 +100,9 @@ async function expectCancelled(s: Screen): Promise<void> {
   expect(fs.readdirSync(parent)).toEqual(['.tmux']);
 }
 
-// Every question of a run, in order: the settings, then the first environment's name.
-const questions = [...settingsAsked().map((spec) => shortQuestion(spec).question), 'Name of the first environment'];
+// Every question of a run, in order: the settings, the sign-in, then the first environment's name.
+const questions = [...settingsAsked().map((spec) => shortQuestion(spec).question), 'Sign users in with your identity provider?',
+  'Name of the first environment'];
 
 describe.each([80, 100, 120])('at %i columns', (columns) => {
   test('a refused answer and its correction: each question shown once, no error left, no stray text', async () => {
@@ -234,6 +235,37 @@ test('placeholders are offered as placeholders, and marked in the summary', asyn
   await enterThrough(screen, questions.slice(3));
   await screen.waitFor('Write the project to app? (Y/n)');
   expect(screen.text()).toMatch(/^ {2}hostedZoneId {4}Z0123456789ABCDEFGHIJ \(placeholder\)$/m);
+});
+
+test('sign-in: a yes, then the provider\'s details, a secret\'s value refused and corrected, shown in the summary', async () => {
+  screen = new Screen(['app', '--no-install', '--no-git', '-t', 'alb-lambda', '--no-frontend'], parent, { columns: 80 });
+  const signIn = 'Sign users in with your identity provider?';
+  await enterThrough(screen, questions.slice(2, questions.indexOf(signIn)));
+  await screen.waitFor(`? ${signIn} (y/N)`);
+  screen.type('y');
+  screen.press('Enter');
+  const secret = 'Secrets Manager secret (name or ARN) holding the client secret';
+  for (const [question, answer] of [['Identity provider\'s issuer URL', 'https://idp.example.com'],
+    ['Its authorization endpoint', 'https://idp.example.com/authorize'], ['Its token endpoint', 'https://idp.example.com/token'],
+    ['Its user info endpoint', 'https://idp.example.com/userinfo'], ['The app\'s client id', 'orders'], [secret, 'aB3dE5gH7jK9mN1pQ3sT5vX7zA9']]) {
+    await screen.waitFor(`? ${question}`);
+    screen.type(answer);
+    screen.press('Enter');
+    if (question !== secret) await screen.waitFor(`✔ ${question}`);
+  }
+  await screen.waitFor('looks like a secret\'s value');
+  screen.press(...Array<string>(27).fill('BSpace'));
+  screen.type('orders/oidc');
+  screen.press('Enter');
+  await screen.waitFor(`✔ ${secret}`);
+  await enterThrough(screen, ['Name of the first environment']);
+  await screen.waitFor('Write the project to app? (Y/n)');
+  const shown = screen.text();
+  expect(shown).not.toContain('aB3dE5gH7jK9mN1pQ3sT5vX7zA9');
+  expect(shown).toMatch(/^ {2}sign-in +https:\/\/idp\.example\.com \(client orders, secret orders\/oidc\)$/m);
+  screen.press('Enter');
+  expect(await screen.exitCode()).toBe(0);
+  expect(fs.readFileSync(path.join(parent, 'app', '.projenrc.ts'), 'utf-8')).toContain("clientId: 'orders', clientSecret: 'orders/oidc' }");
 });
 
 test.each([

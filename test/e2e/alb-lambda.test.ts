@@ -86,6 +86,76 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     commit('a second environment and the team\'s own resources');
   });
 
+  test('signs users in at the load balancer, per environment: rules, egress and handler, cfn-lint and cdk-nag clean', () => {
+    // The provider's values: app-wide for dev, prod with its own client, secret ARN, session and provider CIDRs.
+    const tenant = 'https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555';
+    const auth = `{ issuer: '${tenant}/v2.0', authorizationEndpoint: '${tenant}/oauth2/v2.0/authorize', `
+      + `tokenEndpoint: '${tenant}/oauth2/v2.0/token', userInfoEndpoint: 'https://graph.microsoft.com/oidc/userinfo', `
+      + "clientId: 'orders-dev', clientSecret: 'orders/oidc-client-secret' }";
+    const prodAuth = auth.replace("clientId: 'orders-dev', clientSecret: 'orders/oidc-client-secret'", "clientId: 'orders-prod', "
+      + "clientSecret: 'arn:aws:secretsmanager:eu-central-1:222233334444:secret:orders/oidc-AbCdEf', sessionTimeout: 28800, "
+      + "providerCidrs: ['10.50.0.0/16']");
+    const projenrc = read('.projenrc.ts');
+    expect(projenrc).toContain("{ name: 'prod', ");
+    write('.projenrc.ts', projenrc.replace('new HybridServerlessApp({', `new HybridServerlessApp({\n  auth: ${auth},`)
+      .replace("{ name: 'prod', ", `{ name: 'prod', auth: ${prodAuth}, `));
+    const output = ok('npx', ['projen', 'build'], repo);
+    expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    for (const [environment, clientId, session, cidrs] of [
+      ['dev', 'orders-dev', 3600, ['0.0.0.0/0']], ['prod', 'orders-prod', 28800, ['10.50.0.0/16']],
+    ] as const) {
+      const templateFile = templateOf(repo, environment, 'OrdersApp');
+      expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
+      const resources: any[] = Object.values(JSON.parse(fs.readFileSync(templateFile, 'utf-8')).Resources);
+      const rules = resources.filter((resource) => resource.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')
+        .map((rule) => rule.Properties).sort((a, b) => a.Priority - b.Priority);
+      // /api/* first (401 without a session), then the app's pages (sign-in redirect); each authenticates, then forwards.
+      expect(rules.map((rule) => [JSON.stringify(rule.Conditions).includes('"/api/*"'),
+        rule.Actions.map((action: any) => `${action.Order} ${action.Type} ${action.AuthenticateOidcConfig?.OnUnauthenticatedRequest ?? ''}`.trim())]))
+        .toEqual([[true, ['1 authenticate-oidc deny', '2 forward']], [false, ['1 authenticate-oidc authenticate', '2 forward']]]);
+      for (const rule of rules) {
+        expect(rule.Actions[0].AuthenticateOidcConfig).toMatchObject({ ClientId: clientId, SessionTimeout: session, Scope: 'openid email profile' });
+        expect(rule.Actions[0].AuthenticateOidcConfig.ClientSecret).toMatch(/^\{\{resolve:secretsmanager:.*:SecretString:::\}\}$/);
+      }
+      const albGroup = resources.find((resource) => resource.Type === 'AWS::EC2::SecurityGroup'
+        && resource.Properties.GroupDescription.startsWith('Internal ALB'));
+      expect(albGroup.Properties.SecurityGroupEgress.map((rule: any) => `${rule.CidrIp}:${rule.FromPort}-${rule.ToPort}`))
+        .toEqual(cidrs.map((cidr) => `${cidr}:443-443`));
+      const handler = resources.find((resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.TracingConfig);
+      expect(handler.Properties.Environment.Variables).toMatchObject({
+        HYBRID_AUTH_SIGNER: { Ref: expect.stringMatching(/^PrivateAppAlbLoadBalancer/) },
+        HYBRID_AUTH_KEYS_URL: `https://public-keys.auth.elb.${environment === 'dev' ? 'eu-west-1' : 'eu-central-1'}.amazonaws.com`,
+      });
+    }
+    expect(read('docs/architecture.md')).toContain('`https://orders.prod.example.com/oauth2/idpresponse` (prod)');
+    // What sign-in changes: the config, the app's wiring, its checks and the docs (the team's files stay as they are).
+    expect(gitStatus(repo).split('\n').filter((line) => line && line !== ' M .projenrc.ts')).toEqual([' M docs/architecture.md',
+      ' M src/hybrid/config.ts', ' M src/hybrid/private-app.ts', ' M test/hybrid/infrastructure.test.ts']);
+    commit('sign-in at the load balancer');
+  });
+
+  test('turns red when the team adds a rule that forwards to the API without sign-in, in the managed check', () => {
+    const stack = read('src/app-stack.ts');
+    write('src/app-stack.ts', stack
+      .replace("import * as ec2 from 'aws-cdk-lib/aws-ec2';", "import * as ec2 from 'aws-cdk-lib/aws-ec2';\nimport * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';")
+      .replace("import { PrivateApp } from './hybrid/private-app';", "import { configFor } from './hybrid/config';\nimport { PrivateApp } from './hybrid/private-app';")
+      .replace('orders.grantReadData(this.app.handler);', `orders.grantReadData(this.app.handler);
+    this.app.alb.httpsListener.addAction('Shortcut', {
+      priority: 5,
+      conditions: [elbv2.ListenerCondition.hostHeaders([configFor(this).domain]), elbv2.ListenerCondition.pathPatterns(['/api/public/*'])],
+      action: elbv2.ListenerAction.forward([this.app.api.targetGroup]),
+    });`));
+    try {
+      const managedTest = run('npx', ['jest', 'test/hybrid/infrastructure.test.ts'], repo);
+      expect(managedTest.status).not.toBe(0);
+      expect(managedTest.output).toMatch(/✕ signs users in before forwarding: .*\[alb-sign-in\]/);
+      // In both environments, and nothing else.
+      expect(managedTest.output).toMatch(/Tests:\s+2 failed, \d+ passed/);
+    } finally {
+      write('src/app-stack.ts', stack);
+    }
+  });
+
   test('turns red on an unacknowledged cdk-nag finding in the last environment only', () => {
     const stack = read('src/app-stack.ts');
     write('src/app-stack.ts', stack.replace("import { Stack, StackProps, Validations } from 'aws-cdk-lib';",
@@ -180,5 +250,13 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     expect(fs.existsSync(file('frontend/dist'))).toBe(false);
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    // Without the frontend, with sign-in: /api/* gets 401 without a session, every other path signs in.
+    const templateFile = templateOf(repo, 'prod', 'OrdersApp');
+    expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
+    const rules = (Object.values(JSON.parse(fs.readFileSync(templateFile, 'utf-8')).Resources) as any[])
+      .filter((resource) => resource.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule').map((rule) => rule.Properties)
+      .sort((a, b) => a.Priority - b.Priority);
+    expect(rules.map((rule) => [rule.Priority, rule.Conditions.length, rule.Actions[0].AuthenticateOidcConfig.OnUnauthenticatedRequest]))
+      .toEqual([[10, 2, 'deny'], [100, 1, 'authenticate']]);
   });
 });

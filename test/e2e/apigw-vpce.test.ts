@@ -3,7 +3,7 @@ import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
 import { createFromTarball, freshDir, gitStatus, infrastructureTestWith, ok, packTarball, templateOf } from './util';
 
-// One repo through three combinations, the API function inside the VPC throughout: API Gateway
+// One repo through three combinations, the API function inside the VPC and sign-in at the load balancer throughout: API Gateway
 // with a frontend, then without, then switched to ALB to Lambda. Each builds green with its own `npx projen build`, and each
 // synthesized template passes cfn-lint.
 describe('a repo generated with the API Gateway topology and a frontend', () => {
@@ -15,6 +15,12 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
     .map((resource: any) => resource.Type as string);
   const handlerVpcConfig = () => (Object.values(JSON.parse(fs.readFileSync(templateFile(), 'utf-8')).Resources) as any[])
     .find((resource) => resource.Type === 'AWS::Lambda::Function' && resource.Properties.TracingConfig)?.Properties.VpcConfig;
+  /** The listener rules in priority order: path pattern and actions (order, type, what an unauthenticated request gets). */
+  const signIn = () => (Object.values(JSON.parse(fs.readFileSync(templateFile(), 'utf-8')).Resources) as any[])
+    .filter((resource) => resource.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule').map((rule) => rule.Properties)
+    .sort((a, b) => a.Priority - b.Priority)
+    .map((rule) => [rule.Conditions.find((condition: any) => condition.Field === 'path-pattern')?.PathPatternConfig.Values[0] ?? '(any)',
+      ...rule.Actions.map((action: any) => `${action.Order} ${action.Type} ${action.AuthenticateOidcConfig?.OnUnauthenticatedRequest ?? ''}`.trim())]);
   const commit = (message: string) => {
     ok('git', ['add', '-A'], repo);
     ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', message], repo);
@@ -26,12 +32,26 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
     fs.writeFileSync(projenrc, source.replace(from, to));
   };
 
-  test('builds green with its own `npx projen build`', () => {
-    createFromTarball(tarball, parent, ['gateway-app', '--yes', '--topology', 'apigw-vpce', '--frontend',
+  test('builds green with its own `npx projen build`, signing users in at the load balancer', () => {
+    // Sign-in from the answers file, as a team that scripts the CLI gives it.
+    fs.writeFileSync(path.join(parent, 'answers.json'), JSON.stringify({
+      auth: {
+        issuer: 'https://corp.okta.com/oauth2/default',
+        authorizationEndpoint: 'https://corp.okta.com/oauth2/default/v1/authorize',
+        tokenEndpoint: 'https://corp.okta.com/oauth2/default/v1/token',
+        userInfoEndpoint: 'https://corp.okta.com/oauth2/default/v1/userinfo',
+        clientId: '0oa1b2c3d4e5f6g7h8i9',
+        clientSecret: 'gateway/oidc-client-secret',
+        providerCidrs: ['10.60.0.0/16'],
+      },
+    }));
+    createFromTarball(tarball, parent, ['gateway-app', '--yes', '--answers', 'answers.json', '--topology', 'apigw-vpce', '--frontend',
       '--handler-egress', '10.20.0.0/16:5432,10.30.0.0/24:8080-8089']);
+    expect(fs.readFileSync(path.join(repo, '.projenrc.ts'), 'utf-8')).toContain("clientSecret: 'gateway/oidc-client-secret'");
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
     expect(unacceptedCfnLintFindings(templateFile())).toEqual([]);
+    expect(signIn()).toEqual([['/api/*', '1 authenticate-oidc deny', '2 forward'], ['/*', '1 authenticate-oidc authenticate', '2 forward']]);
     const types = resourceTypes();
     expect(types).toEqual(expect.arrayContaining(['AWS::EC2::VPCEndpoint', 'AWS::ApiGateway::RestApi', 'Custom::AWS',
       'Custom::CDKBucketDeployment']));
@@ -83,6 +103,8 @@ $2`));
     expect(types).not.toContain('Custom::CDKBucketDeployment');
     expect(types.filter((type) => type === 'AWS::S3::Bucket')).toHaveLength(1);
     expect(types.filter((type) => type === 'AWS::ApiGateway::Method')).toHaveLength(3);
+    // Without the frontend: /api/* (401 without a session) before every other path (sign-in).
+    expect(signIn()).toEqual([['/api/*', '1 authenticate-oidc deny', '2 forward'], ['(any)', '1 authenticate-oidc authenticate', '2 forward']]);
     // The method goes with the topology; the team takes it out before switching.
     ok('git', ['checkout', '--', 'src/app-stack.ts'], repo);
     commit('frontend off');
@@ -100,6 +122,7 @@ $2`));
     expect(resourceTypes()).not.toContain('AWS::EC2::VPCEndpoint');
     // The API function stays in the VPC (handlerEgress) in the other topology too.
     expect(handlerVpcConfig()?.SubnetIds).toHaveLength(2);
+    expect(signIn()).toEqual([['/api/*', '1 authenticate-oidc deny', '2 forward'], ['(any)', '1 authenticate-oidc authenticate', '2 forward']]);
 
     // Only the settings and files projen manages changed: the team's handlers, stack and tests did not.
     const changed = gitStatus(repo).split('\n').map((line) => line.slice(3));
