@@ -61,8 +61,9 @@ export async function freePort(): Promise<number> {
 /**
  * This package (compiled by `npx projen build` before the tests) packed into a tarball. Packed
  * once per jest run when the run has a shared directory (test/e2e/global-setup.ts): the first
- * file to ask packs, the others (in this or another worker) wait for it and take the same file.
- * Callers only read the tarball.
+ * file to ask packs, the others (in this or another worker) wait for it. Each caller gets its own
+ * copy: `npm exec --package=<tarball>` installs into a directory of npm's cache named after the
+ * path, which two workers must not fill at once.
  */
 export function packTarball(): string {
   const shared = process.env.CHS_PACK_DIR;
@@ -78,7 +79,9 @@ export function packTarball(): string {
   }
   if (packer) {
     try {
-      fs.writeFileSync(done, packInto(path.join(shared, 'pack')));
+      // Written whole, then renamed: a waiting file never reads half a path.
+      fs.writeFileSync(`${done}.partial`, packInto(path.join(shared, 'pack')));
+      fs.renameSync(`${done}.partial`, done);
     } catch (error) {
       fs.writeFileSync(failed, String((error as Error).message));
       throw error;
@@ -90,7 +93,10 @@ export function packTarball(): string {
     if (Date.now() > waitUntil) throw new Error(`no tarball in ${shared} after 10 minutes`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
   }
-  return fs.readFileSync(done, 'utf-8');
+  const tarball = fs.readFileSync(done, 'utf-8');
+  const copy = path.join(freshDir('chs-pack-'), path.basename(tarball));
+  fs.copyFileSync(tarball, copy);
+  return copy;
 }
 
 function packInto(destination: string): string {
