@@ -107,11 +107,11 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     this.tsconfigDev.addInclude(`../${this.srcdir}/**/*.ts`);
     this.tsconfigDev.addInclude('../.projenrc.ts');
     const typecheck = this.addTask('typecheck', {
-      description: 'Type-check every TypeScript file of src/ and test/',
+      description: 'Type-check every TypeScript file of src/ and test/, and .projenrc.ts',
       exec: `tsc --noEmit -p ${this.tsconfigDev.fileName}`,
     });
     this.compileTask.spawn(typecheck);
-    // Faster builds that report the same errors (see "Speed" in the package README):
+    // Faster builds that report the same errors (see "Benchmarks" in this package's README):
     // - no type-checking of the libraries' own declaration files (aws-cdk-lib's are a million
     //   lines), as `tsc --init` sets it; the team's code is checked against them all the same;
     // - the typecheck task keeps what it learnt in node_modules/.cache and re-checks only what changed;
