@@ -155,5 +155,10 @@ export function checkStruct(value: Record<string, unknown>, fqn: string, prefix 
  */
 export function optionProblems(options: object): OptionProblem[] {
   const own = propertiesOf('create-hybrid-serverless.HybridServerlessSettings').map((property) => property.name);
-  return checkStruct(options as Record<string, unknown>, 'create-hybrid-serverless.HybridServerlessAppOptions', '', own);
+  // `projen new` passes what it needs to write .projenrc.ts under a key of its own.
+  const { [PROJEN_NEW]: _projenNew, ...given } = options as Record<string, unknown>;
+  return checkStruct(given, 'create-hybrid-serverless.HybridServerlessAppOptions', '', own);
 }
+
+/** The key under which `projen new` passes its own arguments to the project (projen's javascript/render-options). */
+const PROJEN_NEW = '__new__';

@@ -1,6 +1,7 @@
 import { javascript } from 'projen';
 import { HybridServerlessAppOptions } from '../src';
 import { newProject, synth } from './util';
+import { optionProblems } from '../src/option-types';
 
 // .projenrc.ts runs transpile-only: what the type-checker said about the options, the project
 // type says at run time, with the option's full name and the likely meant one.
@@ -33,6 +34,12 @@ describe('options of the wrong name or type in .projenrc.ts', () => {
   test('every problem at once, and this package\'s settings keep their own messages', () => {
     expect(given({ cdkVersion: 2, domian: 'x', region: 'eu-west-9' })).toThrow(/- cdkVersion: 2 must be a string\.\n {2}- domian: unknown option/);
     expect(given({ region: 'eu-wset-1' })).toThrow(/region: .*not an AWS region/);
+  });
+
+  test('what `projen new` passes under its own key is not taken for an option', () => {
+    const fromProjenNew = { name: 'my-app', __new__: { fqn: 'create-hybrid-serverless.HybridServerlessApp', args: {}, comments: 'featured', synth: true, post: false } };
+    expect(optionProblems(fromProjenNew)).toEqual([]);
+    expect(optionProblems({ ...fromProjenNew, __neww__: {} })).toEqual([{ key: '__neww__', message: 'unknown option.' }]);
   });
 
   test('options of every kind, well typed, pass', () => {
