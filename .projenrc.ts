@@ -42,6 +42,9 @@ const project = new cdk.JsiiProject({
       testTimeout: 15 * 60 * 1000,
       // Generated sample repos (npx projen sample) are not part of this package's tests.
       testPathIgnorePatterns: ['/node_modules/', '/sample-app/'],
+      // The end-to-end files share one packed tarball per run (packed by the first that needs it).
+      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
     },
   },
   gitignore: ['/sample-app/', '/.bench/', '/test-reports/'],

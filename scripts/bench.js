@@ -4,17 +4,23 @@
 //   1. time to files   our CLI (--yes --no-install --no-git) vs `projen new awscdk-app-ts --no-post --no-git`
 //   2. re-synthesis    `npx projen` in a generated repo vs in a plain awscdk-app-ts repo
 //   3. build           `npx projen build` in the same two repos
-//   4. Lambda bundle   size of the sample handler's bundle (plain and minified) and its load time
+//   4. first green     our CLI with install, then `npx projen build`, vs `projen new awscdk-app-ts`
+//                      (which installs) then `npx projen build`: from nothing to a green build
+//   5. Lambda bundle   size of the sample handler's bundle (plain and minified) and its load time
 //
 // The machine is shared and noisy: every figure is a median of several runs, the two sides
 // alternate (ours, peer, ours, …) so that load from elsewhere hits both alike, and the verdicts
-// use ratios. Setup (pack, install from the registry) needs the network; the timed runs do not
-// (they run with npm offline and, where `unshare -n` works, with no network at all).
+// use ratios. Every timed command is measured twice: wall-clock time, and CPU time (user + system
+// of the command and all its descendants, which steadies the figures when others load the machine).
+// Setup (pack, install from the registry) needs the network; the timed runs of phases 1 to 3 do not
+// (they run with npm offline and, where `unshare -n` works, with no network at all); phase 4 installs
+// with npm preferring its cache (warmed by the setup), on both sides alike.
 // Prints a markdown table and writes the same figures to .bench/results.json.
 //
-//   node scripts/bench.js [--quick] [--keep]
-//     --quick  one run of each (checks that the script works; the figures mean little)
-//     --keep   keep the temporary directories and print where they are
+//   node scripts/bench.js [--quick] [--keep] [--readme]
+//     --quick   one run of each (checks that the script works; the figures mean little)
+//     --keep    keep the temporary directories and print where they are
+//     --readme  also write the table into README.md (between the bench markers)
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -31,8 +37,11 @@ const RESULTS = path.join(ROOT, '.bench', 'results.json');
 const flags = new Set(process.argv.slice(2));
 const QUICK = flags.has('--quick');
 const RUNS = QUICK
-  ? { files: 1, resynth: 1, build: 1, load: 3 }
-  : { files: 7, resynth: 5, build: 3, load: 15 };
+  ? { files: 1, resynth: 1, build: 1, green: 1, load: 3 }
+  : { files: 7, resynth: 5, build: 3, green: 3, load: 15 };
+
+/** The targets: the ratio ours/peer of the medians, in one run. */
+const TARGETS = { timeToFiles: 0.5, resynth: 0.7, build: 1.0, firstGreen: 1.0 };
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -121,25 +130,61 @@ function runInBackground(command, args, { cwd, env = baseEnv() } = {}) {
   });
 }
 
-/** Runs a command and returns its wall-clock time in milliseconds. */
+/**
+ * CPU milliseconds (user + system) used so far by this process's finished children and their
+ * descendants, from /proc (Linux: cutime + cstime, what `/usr/bin/time` reports); undefined elsewhere.
+ * A descendant counts once its parent has waited for it, which every command here does (npm, npx,
+ * projen's task runner, jest's workers, cdk's app): checked at start by checkCpuAccounting().
+ * Less sensitive than wall-clock time to load from other processes on a shared machine.
+ */
+function childrenCpuMs() {
+  if (!fs.existsSync('/proc/self/stat')) return undefined;
+  const stat = fs.readFileSync('/proc/self/stat', 'utf-8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3, "state"
+  return (Number(fields[13]) + Number(fields[14])) * 1000 / CLOCK_TICKS; // cutime, cstime
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf-8' }).stdout) || 100;
+
+/**
+ * Fails unless the CPU time of a grandchild (a busy loop two processes down, which reports its
+ * own CPU time) is counted.
+ */
+function checkCpuAccounting() {
+  const busy = 'let x=0; for (let i=0; i<2e8; i++) x+=i; const u=process.cpuUsage(); console.log((u.user+u.system)/1000)';
+  const before = childrenCpuMs();
+  if (before === undefined) return;
+  const own = Number(run('sh', ['-c', `node -e '${busy}'`], { cwd: ROOT }).stdout.trim());
+  const counted = childrenCpuMs() - before;
+  if (counted < own * 0.9) throw new Error(`CPU time of grandchildren is not counted (${counted} ms of at least ${own} ms)`);
+}
+
+/** Runs a command; returns its wall-clock and CPU time in milliseconds. */
 function timed(command, args, options) {
+  const cpuBefore = childrenCpuMs();
   const start = process.hrtime.bigint();
   run(command, args, options);
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpuMs = cpuBefore === undefined ? undefined : childrenCpuMs() - cpuBefore;
+  return { ms, cpuMs };
 }
 
 /**
- * `runs` alternating rounds of ours() then peer(), each returning milliseconds.
- * Returns both sides' samples.
+ * `runs` alternating rounds of ours() then peer(), each returning { ms, cpuMs } (see timed).
+ * Returns both sides' wall-clock samples and CPU samples.
  */
 function alternate(runs, label, ours, peer) {
   const samples = { ours: [], peer: [] };
+  const cpu = { ours: [], peer: [] };
   for (let i = 0; i < runs; i++) {
-    samples.ours.push(ours());
-    samples.peer.push(peer());
-    log(`  ${label} ${i + 1}/${runs}: ours ${fmtMs(samples.ours[i])}, peer ${fmtMs(samples.peer[i])}`);
+    for (const [side, once] of [['ours', ours], ['peer', peer]]) {
+      const { ms, cpuMs } = once();
+      samples[side].push(ms);
+      if (cpuMs !== undefined) cpu[side].push(cpuMs);
+    }
+    const cpuText = (side) => (cpu[side][i] === undefined ? '' : ` (CPU ${fmtMs(cpu[side][i])})`);
+    log(`  ${label} ${i + 1}/${runs}: ours ${fmtMs(samples.ours[i])}${cpuText('ours')}, peer ${fmtMs(samples.peer[i])}${cpuText('peer')}`);
   }
-  return samples;
+  return { samples, cpu };
 }
 
 /** Every file under a directory, recursively, except node_modules and .git. */
@@ -199,6 +244,7 @@ function machine(noNetwork) {
     projen: require(path.join(ROOT, 'node_modules', 'projen', 'package.json')).version,
     os: `${os.type()} ${os.release()}`,
     date: new Date().toISOString(),
+    loadAverage: os.loadavg().map((load) => Number(load.toFixed(2))),
     commit: `${git(['rev-parse', '--short', 'HEAD'])}${git(['status', '--porcelain']) ? ' (with uncommitted changes)' : ''}`,
     timedRunsNetwork: noNetwork.length ? `none (${noNetwork.join(' ')})` : 'available (npm offline only)',
   };
@@ -242,7 +288,7 @@ async function setUpRepos(tmp) {
     await runInBackground('npm', ['install'], { cwd: repo });
     await runInBackground('npx', ['projen'], { cwd: repo });
   }));
-  return { ours, peer };
+  return { ours, peer, tarball };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,20 +303,20 @@ function benchTimeToFiles(tmp) {
     return dir;
   };
   const files = {};
-  const samples = alternate(RUNS.files, 'time to files',
+  const times = alternate(RUNS.files, 'time to files',
     () => {
       const dir = fresh('hybrid-app');
-      const ms = createOurs(dir);
+      const time = createOurs(dir);
       files.ours = countFiles(dir);
-      return ms;
+      return time;
     },
     () => {
       const dir = fresh('cdk-app');
-      const ms = createPeer(dir);
+      const time = createPeer(dir);
       files.peer = countFiles(dir);
-      return ms;
+      return time;
     });
-  return { samples, files };
+  return { ...times, files };
 }
 
 /**
@@ -281,12 +327,11 @@ function benchProjen(repos, args, runs, label, noNetwork) {
   const reinstalls = { ours: 0, peer: 0 };
   const once = (side) => () => {
     const before = installStamp(repos[side]);
-    const ms = timed('npx', ['projen', ...args], { cwd: repos[side], env: offlineEnv(), prefix: noNetwork });
+    const time = timed('npx', ['projen', ...args], { cwd: repos[side], env: offlineEnv(), prefix: noNetwork });
     if (installStamp(repos[side]) !== before) reinstalls[side]++;
-    return ms;
+    return time;
   };
-  const samples = alternate(runs, label, once('ours'), once('peer'));
-  return { samples, reinstalls };
+  return { ...alternate(runs, label, once('ours'), once('peer')), reinstalls };
 }
 
 /** 2. Re-synthesis: `npx projen` with nothing to install, as after editing .projenrc.ts. */
@@ -299,6 +344,45 @@ function benchResynth(repos, noNetwork) {
 function benchBuild(repos, noNetwork) {
   log(`3. Build (${RUNS.build} alternating runs each)`);
   return benchProjen(repos, ['build'], RUNS.build, 'npx projen build', noNetwork);
+}
+
+/** The environment of phase 4: npm may reach the registry but takes what its cache holds. */
+function cachedEnv() {
+  return { ...baseEnv(), npm_config_prefer_offline: 'true' };
+}
+
+/** Two timed commands as one measure: their wall-clock and CPU times added. */
+function sum(...times) {
+  return {
+    ms: times.reduce((total, time) => total + time.ms, 0),
+    cpuMs: times.some((time) => time.cpuMs === undefined) ? undefined : times.reduce((total, time) => total + time.cpuMs, 0),
+  };
+}
+
+/**
+ * 4. Time to the first green build: from an empty directory to a passing `npx projen build`,
+ * installing on the way (ours: the CLI, which installs; peer: `projen new`, which installs).
+ */
+function benchFirstGreen(tmp, tarball) {
+  log(`4. First green build (${RUNS.green} alternating runs each)`);
+  const fresh = (name) => {
+    const dir = path.join(fs.mkdtempSync(path.join(tmp, 'green-')), name);
+    fs.mkdirSync(dir);
+    return dir;
+  };
+  const env = cachedEnv();
+  return alternate(RUNS.green, 'first green build',
+    () => {
+      const dir = fresh('hybrid-app');
+      const create = timed('node', [CLI, path.basename(dir), '--yes', '--no-git', '--package-spec', `file:${tarball}`],
+        { cwd: path.dirname(dir), env });
+      return sum(create, timed('npx', ['projen', 'build'], { cwd: dir, env }));
+    },
+    () => {
+      const dir = fresh('cdk-app');
+      const create = timed(PROJEN, ['new', 'awscdk-app-ts', '--no-git'], { cwd: dir, env });
+      return sum(create, timed('npx', ['projen', 'build'], { cwd: dir, env }));
+    });
 }
 
 /**
@@ -327,7 +411,7 @@ function loadTime(file, runs, noNetwork) {
 
 /** 4. The sample handler's bundle: plain (as projen writes it), minified, gzipped; load time. */
 function benchBundle(repo, tmp, noNetwork) {
-  log(`4. Lambda bundle (load time: ${RUNS.load} runs each)`);
+  log(`5. Lambda bundle (load time: ${RUNS.load} runs each)`);
   run('npx', ['projen', 'bundle'], { cwd: repo, env: offlineEnv(), prefix: noNetwork });
   const plain = path.join(repo, 'assets', 'api', 'api.lambda', 'index.js');
   const minified = path.join(fs.mkdtempSync(path.join(tmp, 'min-')), 'index.js');
@@ -344,27 +428,37 @@ function benchBundle(repo, tmp, noNetwork) {
 // ---------------------------------------------------------------------------------------------
 // Report
 
-/** One row: medians, ratio ours/peer, and whether the target is met. */
-function timeRow(id, metric, samples, maxRatio, extra = {}) {
+/**
+ * One row: wall-clock and CPU-time medians, both ratios ours/peer, and the verdict: the target
+ * is met when both ratios are within it ("wall only" / "CPU only" when one is).
+ */
+function timeRow(id, metric, { samples, cpu, reinstalls }, maxRatio) {
   const ours = median(samples.ours);
   const peer = median(samples.peer);
   const ratio = ours / peer;
+  const cpuMs = cpu.ours.length ? { ours: median(cpu.ours), peer: median(cpu.peer) } : undefined;
+  const cpuRatio = cpuMs ? cpuMs.ours / cpuMs.peer : undefined;
+  const wallMet = ratio <= maxRatio;
+  const cpuMet = cpuRatio === undefined ? wallMet : cpuRatio <= maxRatio;
   return {
-    id, metric, unit: 'ms', ours, peer, ratio,
-    target: `≤ ${maxRatio.toFixed(1)}×`, met: ratio <= maxRatio, samples, ...extra,
+    id, metric, unit: 'ms', ours, peer, ratio, cpuMs, cpuRatio,
+    target: `≤ ${maxRatio.toFixed(1)}×`, targetRatio: maxRatio, met: wallMet && cpuMet,
+    verdict: wallMet && cpuMet ? 'yes' : wallMet ? 'wall only' : cpuMet ? 'CPU only' : 'no',
+    samples, cpuSamples: cpu, ...(reinstalls ? { reinstalls } : {}),
   };
 }
 
 function rows(results) {
-  const { files, resynth, build, bundle } = results;
+  const { files, resynth, build, green, bundle } = results;
   return [
-    timeRow('timeToFiles', 'Time to files (CLI vs `projen new awscdk-app-ts`)', files.samples, 0.7),
+    timeRow('timeToFiles', 'Time to files (CLI vs `projen new awscdk-app-ts --no-post`)', files, TARGETS.timeToFiles),
     {
       id: 'filesWritten', metric: 'Files written', unit: 'files', ours: files.files.ours, peer: files.files.peer,
       ratio: files.files.ours / files.files.peer, target: 'richer', met: files.files.ours > files.files.peer,
     },
-    timeRow('resynth', 'Re-synthesis (`npx projen`)', resynth.samples, 1.0, { reinstalls: resynth.reinstalls }),
-    timeRow('build', 'Build (`npx projen build`)', build.samples, 1.2, { reinstalls: build.reinstalls }),
+    timeRow('resynth', 'Re-synthesis (`npx projen`, nothing to change)', resynth, TARGETS.resynth),
+    timeRow('build', 'Build (`npx projen build`, again)', build, TARGETS.build),
+    timeRow('firstGreen', 'First green build (create with install, then build)', green, TARGETS.firstGreen),
     {
       id: 'bundleSize', metric: 'Lambda bundle (as `projen bundle` writes it)', unit: 'bytes',
       ours: bundle.plainBytes, peer: null, ratio: null, target: '', met: null,
@@ -390,29 +484,53 @@ function cell(row, value) {
 }
 
 function table(rowList, info, seconds) {
+  const load = (values) => values.map((value) => value.toFixed(1)).join(' / ');
   const lines = [
     `Machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGB} GB; Node ${info.node}, npm ${info.npm}, ` +
-      `projen ${info.projen}; ${info.date.slice(0, 10)}; commit ${info.commit}`,
+      `projen ${info.projen}; load average (1/5/15 min) ${load(info.loadAverage)} at the start, ` +
+      `${load(info.loadAverageEnd ?? info.loadAverage)} at the end; ${info.date.slice(0, 10)}; commit ${info.commit}.`,
     `Medians of alternating runs (ours, peer, ours, …): time to files ×${RUNS.files}, re-synthesis ×${RUNS.resynth}, ` +
-      `build ×${RUNS.build}, load ×${RUNS.load}. Peer: projen's plain \`awscdk-app-ts\`. ` +
-      `Timed runs' network: ${info.timedRunsNetwork}. Whole run: ${Math.round(seconds)} s.`,
+      `build ×${RUNS.build}, first green build ×${RUNS.green}, load ×${RUNS.load}. Peer: projen's plain \`awscdk-app-ts\`. ` +
+      `CPU: user + system time of the command and every process under it. ` +
+      `Timed runs' network: ${info.timedRunsNetwork}; the first green builds install with npm preferring its cache. ` +
+      `Whole run: ${Math.round(seconds)} s.`,
     '',
-    '| metric | ours | peer | ratio | target | met? |',
-    '|---|---:|---:|---:|---|---|',
+    '| metric | ours (wall / CPU) | peer (wall / CPU) | ratio wall | ratio CPU | target | met? |',
+    '|---|---:|---:|---:|---:|---|---|',
   ];
   for (const row of rowList) {
     let ours = cell(row, row.ours);
+    let peer = cell(row, row.peer);
+    if (row.cpuMs) {
+      ours += ` / ${fmtMs(row.cpuMs.ours)}`;
+      peer += ` / ${fmtMs(row.cpuMs.peer)}`;
+    }
     if (row.id === 'bundleMinified') ours += ` (${fmtKB(row.gzipBytes)} gzipped)`;
     if (row.id === 'loadTime') ours += ` (minified: ${fmtMs(row.minifiedMs)})`;
     const ratio = row.ratio === null ? '–' : `${row.ratio.toFixed(2)}×`;
-    const met = row.met === null ? '–' : row.met ? 'yes' : '**no**';
-    lines.push(`| ${row.metric} | ${ours} | ${cell(row, row.peer)} | ${ratio} | ${row.target || '–'} | ${met} |`);
+    const cpuRatio = row.cpuRatio === undefined ? '–' : `${row.cpuRatio.toFixed(2)}×`;
+    const verdict = row.verdict ?? (row.met === null ? '–' : row.met ? 'yes' : 'no');
+    const met = verdict === 'yes' || verdict === '–' ? verdict : `**${verdict}**`;
+    lines.push(`| ${row.metric} | ${ours} | ${peer} | ${ratio} | ${cpuRatio} | ${row.target || '–'} | ${met} |`);
   }
   // Both sides must do comparable work: say whether npm reinstalled during a timed run.
   const reinstalled = rowList.filter((r) => r.reinstalls && (r.reinstalls.ours || r.reinstalls.peer))
     .map((r) => `${r.metric}: ours ${r.reinstalls.ours}×, peer ${r.reinstalls.peer}×`);
-  lines.push('', `npm reinstalls during timed runs: ${reinstalled.length ? reinstalled.join('; ') : 'none'}.`);
+  lines.push('', `npm reinstalls during timed runs of phases 2 and 3: ${reinstalled.length ? reinstalled.join('; ') : 'none'}.`);
   return lines.join('\n');
+}
+
+const README = path.join(ROOT, 'README.md');
+const README_START = '<!-- bench:start (written by `npx projen bench -- --readme`) -->';
+const README_END = '<!-- bench:end -->';
+
+/** Replaces the table between the bench markers of README.md with this run's. */
+function writeReadme(text) {
+  const readme = fs.readFileSync(README, 'utf-8');
+  const start = readme.indexOf(README_START);
+  const end = readme.indexOf(README_END);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} section`);
+  fs.writeFileSync(README, `${readme.slice(0, start + README_START.length)}\n${text}\n${readme.slice(end)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -420,6 +538,7 @@ function table(rowList, info, seconds) {
 async function main() {
   const started = process.hrtime.bigint();
   ensureCompiled();
+  checkCpuAccounting();
   const noNetwork = findNoNetworkPrefix();
   const info = machine(noNetwork);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chs-bench-'));
@@ -428,14 +547,23 @@ async function main() {
     const repos = await setUpRepos(tmp);
     const resynth = benchResynth(repos, noNetwork);
     const build = benchBuild(repos, noNetwork);
+    const green = benchFirstGreen(tmp, repos.tarball);
     const bundle = benchBundle(repos.ours, tmp, noNetwork);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const rowList = rows({ files, resynth, build, bundle });
+    info.loadAverageEnd = os.loadavg().map((load) => Number(load.toFixed(2)));
+    const rowList = rows({ files, resynth, build, green, bundle });
     const text = table(rowList, info, seconds);
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
-    fs.writeFileSync(RESULTS, `${JSON.stringify({ machine: info, runs: RUNS, seconds, quick: QUICK, metrics: rowList }, null, 2)}\n`);
+    fs.writeFileSync(RESULTS, `${JSON.stringify({ machine: info, runs: RUNS, targets: TARGETS, seconds, quick: QUICK, metrics: rowList }, null, 2)}\n`);
     console.log(text);
     log(`\nWrote ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
+    if (flags.has('--readme')) {
+      if (QUICK) log('Not writing README.md from a --quick run.');
+      else {
+        writeReadme(text);
+        log('Wrote the table into README.md');
+      }
+    }
   } finally {
     if (flags.has('--keep')) log(`Kept ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });

@@ -77,10 +77,10 @@ describe('HybridServerlessApp', () => {
     expect(cdkJson.context['@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy']).toBe(true);
   });
 
-  test('runs .projenrc.ts with ts-node and uses npm by default', () => {
+  test('runs .projenrc.ts with ts-node, transpile-only, and uses npm by default', () => {
     const files = synth(newProject());
     expect(files['.projen/tasks.json'].tasks.default.steps[0].execArgs).toEqual(
-      ['ts-node', '--project', 'projenrc/tsconfig.json', '.projenrc.ts']);
+      ['ts-node', '--transpile-only', '--project', 'projenrc/tsconfig.json', '.projenrc.ts']);
     expect(files['package.json'].devEngines.packageManager.name).toBe('npm');
   });
 

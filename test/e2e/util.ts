@@ -58,9 +58,49 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Packs this package (compiled by `npx projen build` before the tests) into a fresh directory. */
+/**
+ * This package (compiled by `npx projen build` before the tests) packed into a tarball. Packed
+ * once per jest run when the run has a shared directory (test/e2e/global-setup.ts): the first
+ * file to ask packs, the others (in this or another worker) wait for it. Each caller gets its own
+ * copy: `npm exec --package=<tarball>` installs into a directory of npm's cache named after the
+ * path, which two workers must not fill at once.
+ */
 export function packTarball(): string {
-  const destination = freshDir('chs-pack-');
+  const shared = process.env.CHS_PACK_DIR;
+  if (!shared || !fs.existsSync(shared)) return packInto(freshDir('chs-pack-'));
+  const done = path.join(shared, 'tarball');
+  const failed = path.join(shared, 'failed');
+  let packer = false;
+  try {
+    fs.mkdirSync(path.join(shared, 'lock'));
+    packer = true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  if (packer) {
+    try {
+      // Written whole, then renamed: a waiting file never reads half a path.
+      fs.writeFileSync(`${done}.partial`, packInto(path.join(shared, 'pack')));
+      fs.renameSync(`${done}.partial`, done);
+    } catch (error) {
+      fs.writeFileSync(failed, String((error as Error).message));
+      throw error;
+    }
+  }
+  const waitUntil = Date.now() + 10 * 60 * 1000;
+  while (!fs.existsSync(done)) {
+    if (fs.existsSync(failed)) throw new Error(`packing this package failed (in another test file):\n${fs.readFileSync(failed, 'utf-8')}`);
+    if (Date.now() > waitUntil) throw new Error(`no tarball in ${shared} after 10 minutes`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  }
+  const tarball = fs.readFileSync(done, 'utf-8');
+  const copy = path.join(freshDir('chs-pack-'), path.basename(tarball));
+  fs.copyFileSync(tarball, copy);
+  return copy;
+}
+
+function packInto(destination: string): string {
+  fs.mkdirSync(destination, { recursive: true });
   ok('npm', ['pack', '--pack-destination', destination], ROOT);
   const [tarball] = fs.readdirSync(destination).filter((file) => file.endsWith('.tgz'));
   return path.join(destination, tarball);
