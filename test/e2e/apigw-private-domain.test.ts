@@ -74,8 +74,22 @@ describe('a repo generated with the private custom domain topology', () => {
     ['ALB_LAMBDA', 'APIGW_PRIVATE_DOMAIN'],
   ])('switches from %s to %s in .projenrc.ts and builds green with the team\'s files untouched', (from, to) => {
     edit(`topology: Topology.${from},`, `topology: Topology.${to},`);
+    // A second environment that uses an existing execute-api endpoint (behind the load balancer): the app leaves
+    // its policy alone, and the load balancer sends only to that endpoint's addresses; it goes with the load balancer.
+    const single = "environments: [{ name: 'dev' }],";
+    const shared = "environments: [{ name: 'dev' }, { name: 'shared', vpcEndpointId: 'vpce-0123456789abcdef0' }],";
+    if (to === 'APIGW_VPCE') edit(single, shared);
+    if (from === 'APIGW_VPCE') edit(shared, single);
     ok('npx', ['projen'], repo);
     buildGreen();
+    if (to === 'APIGW_VPCE') {
+      const existing = JSON.parse(fs.readFileSync(templateOf(repo, 'shared', 'DomainApp'), 'utf-8')).Resources;
+      const sharedTypes = Object.values(existing).map((resource: any) => resource.Type);
+      expect(sharedTypes).not.toContain('AWS::EC2::VPCEndpoint');
+      expect(JSON.stringify(existing)).not.toContain('modifyVpcEndpoint');
+      expect(JSON.stringify(existing)).toContain('vpce-0123456789abcdef0');
+      expect(unacceptedCfnLintFindings(templateOf(repo, 'shared', 'DomainApp'))).toEqual([]);
+    }
     expect(types().some((type) => type.startsWith('AWS::ElasticLoadBalancingV2::'))).toBe(to !== 'APIGW_PRIVATE_DOMAIN');
     const changed = gitStatus(repo).split('\n').map((line) => line.slice(3));
     for (const own of ownFiles) expect(changed).not.toContain(own);
