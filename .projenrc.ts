@@ -45,6 +45,9 @@ const project = new cdk.JsiiProject({
       // The end-to-end files share one packed tarball per run (packed by the first that needs it).
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
+      // Two files at a time on 2 cores: an end-to-end file keeps about one core busy (its installs wait on the
+      // registry), so a second overlaps it; each file has its own copy of the tarball and its own directories.
+      maxWorkers: 2,
     },
   },
   gitignore: ['/sample-app/', '/.bench/', '/test-reports/'],
