@@ -89,9 +89,13 @@ function offlineEnv() {
 /**
  * A command prefix that runs its command without any network (`unshare -n`, or `unshare -rn`
  * when not root), or [] where neither works (then only npm is kept offline, by offlineEnv).
+ * A new network namespace starts with its loopback down: it is brought up, as on any machine,
+ * for the generated tests' local servers on 127.0.0.1 (the sign-in test's key endpoint).
  */
 function findNoNetworkPrefix() {
-  for (const prefix of [['unshare', '-n'], ['unshare', '-rn']]) {
+  const loopbackUp = ['sh', '-c', 'ip link set lo up && exec "$@"', 'sh'];
+  for (const unshare of [['unshare', '-n'], ['unshare', '-rn']]) {
+    const prefix = [...unshare, ...loopbackUp];
     const probe = spawnSync(prefix[0], [...prefix.slice(1), 'true'], { stdio: 'ignore' });
     if (probe.status === 0) return prefix;
   }
