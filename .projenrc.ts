@@ -110,6 +110,7 @@ const bench = project.addTask('bench', {
   receiveArgs: true,
 });
 bench.spawn(project.compileTask);
-bench.exec('node scripts/bench.js');
+// The flags (`npx projen bench -- --readme`) go to the script.
+bench.exec('node scripts/bench.js', { receiveArgs: true });
 
 project.synth();
