@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as projen from 'projen';
 import * as ownTypes from './options';
-import { closest, show } from './validate';
+import { didYouMean, show } from './validate';
 
 // .projenrc.ts runs transpile-only (type-checking it took most of every `npx projen`): what the
 // type-checker said about the options is said here instead, from the type information that jsii
@@ -134,8 +134,7 @@ export function checkStruct(value: Record<string, unknown>, fqn: string, prefix 
   for (const [name, given] of Object.entries(value)) {
     const property = byName.get(name);
     if (!property) {
-      const hint = closest(name, [...byName.keys()]);
-      problems.push({ key: `${prefix}${name}`, message: `unknown option.${hint ? ` Did you mean "${hint}"?` : ''}` });
+      problems.push({ key: `${prefix}${name}`, message: `unknown option.${didYouMean(name, [...byName.keys()])}` });
     } else if (given !== undefined && !skip.includes(name)) {
       problems.push(...check(given, property.type, `${prefix}${name}`));
     }

@@ -66,7 +66,8 @@ export function closest(value: string, candidates: readonly string[]): string | 
   return bestDistance <= Math.max(2, Math.floor(value.length / 3)) ? best : undefined;
 }
 
-function didYouMean(value: string, candidates: readonly string[]): string {
+/** ` Did you mean "…"?` after a message, when a candidate is close enough; else nothing. */
+export function didYouMean(value: string, candidates: readonly string[]): string {
   const hint = closest(value, candidates);
   return hint ? ` Did you mean "${hint}"?` : '';
 }
@@ -521,8 +522,7 @@ export function checkAuth(value: unknown, region: string): Array<{ field?: strin
   const auth = value as Record<string, unknown>;
   const problems: Array<{ field?: string; message: string }> = [];
   for (const field of Object.keys(auth).filter((key) => !(AUTH_FIELDS as readonly string[]).includes(key))) {
-    const hint = closest(field, AUTH_FIELDS);
-    problems.push({ field, message: `is not a field of auth.${hint ? ` Did you mean "${hint}"?` : ''} They are ${AUTH_FIELDS.join(', ')}.` });
+    problems.push({ field, message: `is not a field of auth.${didYouMean(field, AUTH_FIELDS)} They are ${AUTH_FIELDS.join(', ')}.` });
   }
   const checks: Record<typeof AUTH_FIELDS[number], Check<unknown>> = {
     issuer: checkIssuer,

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { HybridServerlessSettings } from '../options';
 import { InvalidSettingsError, ResolvedSettings, resolveSettings, SettingKey, SETTINGS, SettingSpec, withDefaults } from '../settings';
-import { closest } from '../validate';
+import { didYouMean } from '../validate';
 import { splitList } from './args';
 import { brief, messageOf, Problem } from './ui';
 
@@ -126,10 +126,9 @@ export function readAnswers(file: string, cwd: string): { answers: Answers; prob
     } else if (SETTINGS.some((spec) => spec.key === key)) {
       settings[key as SettingKey] = value;
     } else {
-      const hint = closest(key, ANSWER_KEYS);
       problems.push({
         label: answerLabel(file, brief(key)),
-        message: `unknown key.${hint ? ` Did you mean "${hint}"?` : ''} Known keys: ${ANSWER_KEYS.join(', ')}.`,
+        message: `unknown key.${didYouMean(key, ANSWER_KEYS)} Known keys: ${ANSWER_KEYS.join(', ')}.`,
       });
     }
   }
