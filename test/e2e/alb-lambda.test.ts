@@ -56,37 +56,38 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     expect(gitStatus(repo)).toBe('');
   });
 
-  test('stays green with a second environment and the team\'s table, second function, bucket, security group and stack', () => {
+  // `npx projen` runs .projenrc.ts transpile-only (it is most of every re-synthesis otherwise): the errors the
+  // type-checker gave a team must still reach it. Options of the wrong name or type fail `npx projen` with a message
+  // naming them, before any file is written; any other type error in .projenrc.ts fails the build's typecheck task
+  // (below, "turns red on a type error").
+  test('fails `npx projen` on a misspelt option and a value of the wrong type in .projenrc.ts, named, with nothing written', () => {
+    const projenrc = read('.projenrc.ts');
+    write('.projenrc.ts', projenrc.replace('new HybridServerlessApp({', "new HybridServerlessApp({\n  domian: 'orders.corp.example.com',\n  cdkVersion: 2,"));
+    const result = run('npx', ['projen'], repo);
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('Invalid HybridServerlessApp options in .projenrc.ts:');
+    expect(result.output).toContain('- domian: unknown option. Did you mean "domain"?');
+    expect(result.output).toContain('- cdkVersion: 2 must be a string.');
+    expect(gitStatus(repo)).toBe(' M .projenrc.ts');
+    // Put right, it synthesizes to the same files.
+    write('.projenrc.ts', projenrc);
+    ok('npx', ['projen'], repo);
+    expect(gitStatus(repo)).toBe('');
+  });
+
+  test('takes a second environment and the team\'s table, second function, bucket, security group and stack: tasks per environment', () => {
     write('.projenrc.ts', read('.projenrc.ts').replace("environments: [{ name: 'dev' }],", `environments: [{ name: 'dev' }, ${PROD}],`));
     write('src/app-stack.ts', fixture('team-app-stack.ts'));
     write('src/main.ts', fixture('team-main.ts').replace('__STACK__', 'OrdersApp'));
-    const output = ok('npx', ['projen', 'build'], repo);
-    expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-    // Each environment its own assembly, with its own account, region, network and host name.
-    for (const [environment, expected] of [
-      ['dev', { account: '123456789012', region: 'eu-west-1', subnet: 'subnet-0123456789abcdef0', domain: 'orders.corp.example.com' }],
-      ['prod', { account: '222233334444', region: 'eu-central-1', subnet: 'subnet-0a1b2c3d4e5f60718', domain: 'orders.prod.example.com' }],
-    ] as const) {
-      const manifest = JSON.parse(read(`cdk.out/assembly-${environment}/manifest.json`));
-      const stack = Object.values(manifest.artifacts).find((artifact: any) => artifact.type === 'aws:cloudformation:stack'
-        && artifact.displayName === `${environment}/OrdersApp`) as any;
-      expect(stack.environment).toBe(`aws://${expected.account}/${expected.region}`);
-      const templateFile = templateOf(repo, environment, 'OrdersApp');
-      const text = fs.readFileSync(templateFile, 'utf-8');
-      expect(text).toContain(expected.subnet);
-      expect(text).toContain(`"${expected.domain}."`);
-      expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
-      expect(fs.existsSync(templateOf(repo, environment, 'Shared'))).toBe(true);
-    }
-    expect(fs.readFileSync(templateOf(repo, 'prod', 'OrdersApp'), 'utf-8')).toContain('cdk-orders-assets-222233334444-eu-central-1');
-    expect(fs.readFileSync(templateOf(repo, 'dev', 'OrdersApp'), 'utf-8')).toContain('cdk-hnb659fds-assets-123456789012-eu-west-1');
+    ok('npx', ['projen'], repo);
     const tasks = JSON.parse(read('.projen/tasks.json')).tasks;
     expect(Object.keys(tasks).filter((task) => /^(deploy|diff|destroy):/.test(task)).sort())
       .toEqual(['deploy:dev', 'deploy:prod', 'destroy:dev', 'diff:dev', 'diff:prod']);
     commit('a second environment and the team\'s own resources');
+    // Built green in the next test, with sign-in on (one build for both: each is minutes of CI).
   });
 
-  test('signs users in at the load balancer, per environment: rules, egress and handler, cfn-lint and cdk-nag clean', () => {
+  test('signs users in at the load balancer, per environment, and builds both environments green: cfn-lint and cdk-nag clean', () => {
     // The provider's values: app-wide for dev, prod with its own client, secret ARN, session and provider CIDRs.
     const tenant = 'https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555';
     const auth = `{ issuer: '${tenant}/v2.0', authorizationEndpoint: '${tenant}/oauth2/v2.0/authorize', `
@@ -99,8 +100,30 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     expect(projenrc).toContain("{ name: 'prod', ");
     write('.projenrc.ts', projenrc.replace('new HybridServerlessApp({', `new HybridServerlessApp({\n  auth: ${auth},`)
       .replace("{ name: 'prod', ", `{ name: 'prod', auth: ${prodAuth}, `));
+    ok('npx', ['projen'], repo);
+    // What sign-in changes: the config, the app's wiring, its checks and the docs (the team's files stay as they are).
+    expect(gitStatus(repo).split('\n').filter((line) => line && line !== ' M .projenrc.ts')).toEqual([' M docs/architecture.md',
+      ' M src/hybrid/config.ts', ' M src/hybrid/private-app.ts', ' M test/hybrid/infrastructure.test.ts']);
+    expect(read('docs/architecture.md')).toContain('`https://orders.prod.example.com/oauth2/idpresponse` (prod)');
+
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    // Each environment its own assembly, with its own account, region, network and host name.
+    for (const [environment, expected] of [
+      ['dev', { account: '123456789012', region: 'eu-west-1', subnet: 'subnet-0123456789abcdef0', domain: 'orders.corp.example.com' }],
+      ['prod', { account: '222233334444', region: 'eu-central-1', subnet: 'subnet-0a1b2c3d4e5f60718', domain: 'orders.prod.example.com' }],
+    ] as const) {
+      const manifest = JSON.parse(read(`cdk.out/assembly-${environment}/manifest.json`));
+      const stack = Object.values(manifest.artifacts).find((artifact: any) => artifact.type === 'aws:cloudformation:stack'
+        && artifact.displayName === `${environment}/OrdersApp`) as any;
+      expect(stack.environment).toBe(`aws://${expected.account}/${expected.region}`);
+      const text = fs.readFileSync(templateOf(repo, environment, 'OrdersApp'), 'utf-8');
+      expect(text).toContain(expected.subnet);
+      expect(text).toContain(`"${expected.domain}."`);
+      expect(fs.existsSync(templateOf(repo, environment, 'Shared'))).toBe(true);
+    }
+    expect(fs.readFileSync(templateOf(repo, 'prod', 'OrdersApp'), 'utf-8')).toContain('cdk-orders-assets-222233334444-eu-central-1');
+    expect(fs.readFileSync(templateOf(repo, 'dev', 'OrdersApp'), 'utf-8')).toContain('cdk-hnb659fds-assets-123456789012-eu-west-1');
     for (const [environment, clientId, session, cidrs] of [
       ['dev', 'orders-dev', 3600, ['0.0.0.0/0']], ['prod', 'orders-prod', 28800, ['10.50.0.0/16']],
     ] as const) {
@@ -127,10 +150,6 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
         HYBRID_AUTH_KEYS_URL: `https://public-keys.auth.elb.${environment === 'dev' ? 'eu-west-1' : 'eu-central-1'}.amazonaws.com`,
       });
     }
-    expect(read('docs/architecture.md')).toContain('`https://orders.prod.example.com/oauth2/idpresponse` (prod)');
-    // What sign-in changes: the config, the app's wiring, its checks and the docs (the team's files stay as they are).
-    expect(gitStatus(repo).split('\n').filter((line) => line && line !== ' M .projenrc.ts')).toEqual([' M docs/architecture.md',
-      ' M src/hybrid/config.ts', ' M src/hybrid/private-app.ts', ' M test/hybrid/infrastructure.test.ts']);
     commit('sign-in at the load balancer');
   });
 
@@ -156,30 +175,24 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     }
   });
 
-  test('turns red on an unacknowledged cdk-nag finding in the last environment only', () => {
+  test('turns red on an unacknowledged cdk-nag finding in one environment, in synth and in the managed test, naming only it', () => {
     const stack = read('src/app-stack.ts');
     write('src/app-stack.ts', stack.replace("import { Stack, StackProps, Validations } from 'aws-cdk-lib';",
       "import { Stack, StackProps, Stage, Validations } from 'aws-cdk-lib';").replace('orders.grantReadData(this.app.handler);',
       'orders.grantReadData(this.app.handler);\n    if (Stage.of(this)?.stageName === \'prod\') new s3.Bucket(this, \'Uploads\');'));
-    const build = run('npx', ['projen', 'build'], repo);
-    expect(build.status).not.toBe(0);
-    expect(build.output).toContain('AwsSolutions-S1 at prod/OrdersApp/Uploads');
-    expect(build.output).not.toContain('at dev/OrdersApp/Uploads');
-    write('src/app-stack.ts', stack);
-  });
-
-  test('turns red on an unacknowledged cdk-nag finding in the team\'s stack, in synth and in the managed test', () => {
-    const stack = read('src/app-stack.ts');
-    write('src/app-stack.ts', stack.replace('orders.grantReadData(this.app.handler);',
-      'orders.grantReadData(this.app.handler);\n    new s3.Bucket(this, \'Uploads\');'));
-    const build = run('npx', ['projen', 'build'], repo);
-    expect(build.status).not.toBe(0);
-    expect(build.output).toContain('AwsSolutions-S1');
-    const managedTest = run('npx', ['jest', 'test/hybrid/infrastructure.test.ts'], repo);
-    expect(managedTest.status).not.toBe(0);
-    expect(managedTest.output).toMatch(/✕ cdk-nag AwsSolutions finds nothing unacknowledged .*\[cdk-nag\]/);
-    expect(managedTest.output).toMatch(/Tests:\s+1 failed, \d+ passed/);
-    write('src/app-stack.ts', stack);
+    try {
+      const build = run('npx', ['projen', 'build'], repo);
+      expect(build.status).not.toBe(0);
+      expect(build.output).toContain('AwsSolutions-S1 at prod/OrdersApp/Uploads');
+      expect(build.output).not.toContain('at dev/OrdersApp/Uploads');
+      const managedTest = run('npx', ['jest', 'test/hybrid/infrastructure.test.ts'], repo);
+      expect(managedTest.status).not.toBe(0);
+      expect(managedTest.output).toMatch(/✕ cdk-nag AwsSolutions finds nothing unacknowledged .*\[cdk-nag\]/);
+      // prod's check, and nothing else.
+      expect(managedTest.output).toMatch(/Tests:\s+1 failed, \d+ passed/);
+    } finally {
+      write('src/app-stack.ts', stack);
+    }
   });
 
   test('turns red when the team opens the load balancer to the internet, in the managed check of the private path', () => {
@@ -214,22 +227,40 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     }
   });
 
-  test.each([
-    ['a handler', 'src/api/api.lambda.ts'],
-    ['a test', 'test/api.test.ts'],
-    ['the stack', 'src/app-stack.ts'],
-    ['a new source file nothing imports yet', 'src/api/orders.ts'],
-    ['.projenrc.ts', '.projenrc.ts'],
-    ['the frontend', 'frontend/src/main.ts'],
-  ])('turns red on a type error in %s', (_kind, name) => {
-    const before = fs.existsSync(file(name)) ? read(name) : undefined;
-    write(name, `${before ?? ''}export const wrong: number = 'a string';\n`);
-    const build = run('npx', ['projen', 'build'], repo);
-    expect(build.status).not.toBe(0);
-    expect(build.output).toContain(name);
-    expect(build.output).toContain('error TS2322: Type \'string\' is not assignable to type \'number\'');
-    if (before === undefined) fs.rmSync(file(name));
-    else write(name, before);
+  /** Appends a type error to each file (a new file where none is), runs `check`, then puts every file back. */
+  const withTypeErrors = (names: string[], check: () => void) => {
+    const before = new Map(names.map((name) => [name, fs.existsSync(file(name)) ? read(name) : undefined]));
+    try {
+      for (const [name, text] of before) write(name, `${text ?? ''}export const wrong: number = 'a string';\n`);
+      check();
+    } finally {
+      for (const [name, text] of before) {
+        if (text === undefined) fs.rmSync(file(name));
+        else write(name, text);
+      }
+    }
+  };
+  const typeError = (name: string) => new RegExp(`${name.replace(/[.]/g, '\\.')}\\(\\d+,\\d+\\): error TS2322: Type 'string' is not assignable to type 'number'`);
+
+  test('turns red on a type error in a handler, a test, the stack, a new file nothing imports yet and .projenrc.ts, each named', () => {
+    // One build: the typecheck task reports every file's error.
+    const names = ['src/api/api.lambda.ts', 'test/api.test.ts', 'src/app-stack.ts', 'src/api/orders.ts', '.projenrc.ts'];
+    withTypeErrors(names, () => {
+      const build = run('npx', ['projen', 'build'], repo);
+      expect(build.status).not.toBe(0);
+      expect(build.output).toContain('typecheck | tsc --noEmit -p test/tsconfig.json');
+      for (const name of names) expect(build.output).toMatch(typeError(name));
+    });
+    expect(gitStatus(repo)).toBe('');
+  });
+
+  test('turns red on a type error in the frontend', () => {
+    // The frontend's own type-check, before the bundle.
+    withTypeErrors(['frontend/src/main.ts'], () => {
+      const build = run('npx', ['projen', 'build'], repo);
+      expect(build.status).not.toBe(0);
+      expect(build.output).toMatch(typeError('frontend/src/main.ts'));
+    });
   });
 
   test('keeps an owned file deleted', () => {
