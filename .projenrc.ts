@@ -48,6 +48,8 @@ const project = new cdk.JsiiProject({
       // Two files at a time on 2 cores: an end-to-end file keeps about one core busy (its installs wait on the
       // registry), so a second overlaps it; each file has its own copy of the tarball and its own directories.
       maxWorkers: 2,
+      // The longest files first, also on a clean clone, where jest knows no earlier durations.
+      testSequencer: '<rootDir>/test/sequencer.js',
     },
   },
   gitignore: ['/sample-app/', '/.bench/', '/test-reports/'],
