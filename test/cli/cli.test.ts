@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BIN, cleanEnv, contentsOf, everySettingFlag, filesIn, leftovers, requireBuiltCli, ROOT, runCli, runCliAsync, tempDir } from './util';
+import { BIN, BUNDLE, cleanEnv, contentsOf, everySettingFlag, filesIn, leftovers, requireBuiltCli, ROOT, runCli, runCliAsync, tempDir } from './util';
 import { SETTINGS } from '../../src/settings';
 
 /** Black-box tests of the built CLI: spawned as users run it, comparing the files written. */
@@ -51,6 +51,19 @@ describe('--help and --version', () => {
     const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf-8' });
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual([]);
+  });
+
+  test('the bundle, which the bin runs, loads projen and the templates only to generate', () => {
+    // Bundled modules are not in require.cache, but what they read at run time is: projen's package.json
+    // (its version, read as projen loads) and lib/templates.js (read to render).
+    const script = `const bundle = require(${JSON.stringify(BUNDLE)});
+      const read = () => Object.keys(require.cache).filter((f) => /node_modules[\\/]projen[\\/]package\\.json$|lib[\\/]templates\\.js$/.test(f)).length;
+      const loaded = read();
+      bundle.run(['app', '--yes', '--dry-run'], { cwd: ${JSON.stringify(parent)}, interactive: false, env: process.env, out() {}, err() {} })
+        .then((code) => console.log(JSON.stringify({ loaded, code, generated: read() })));`;
+    const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf-8' });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ loaded: 0, code: 0, generated: 2 });
   });
 });
 

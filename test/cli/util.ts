@@ -7,11 +7,18 @@ import { SettingKey, SETTINGS, SettingSpec, withDefaults } from '../../src/setti
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'create-hybrid-serverless');
+/** What BIN runs: the CLI bundled by `npx projen compile` (scripts/bundle-cli.js). */
+export const BUNDLE = path.join(ROOT, 'lib', 'cli.bundle.js');
 
 /** The black-box tests run the built CLI, as users do: `npx projen compile` (or build) first. */
 export function requireBuiltCli(): void {
-  if (!fs.existsSync(path.join(ROOT, 'lib', 'cli', 'main.js'))) {
-    throw new Error('lib/cli/main.js is missing: run `npx projen compile` before these tests.');
+  const compiled = path.join(ROOT, 'lib', 'cli', 'main.js');
+  if (!fs.existsSync(compiled) || !fs.existsSync(BUNDLE)) {
+    throw new Error('lib/cli.bundle.js is missing: run `npx projen compile` before these tests.');
+  }
+  // `npx projen watch` (tsc alone) compiles lib/ without bundling it.
+  if (fs.statSync(BUNDLE).mtimeMs < fs.statSync(compiled).mtimeMs) {
+    throw new Error('lib/cli.bundle.js is older than lib/cli/main.js: run `npx projen compile` before these tests.');
   }
 }
 

@@ -66,12 +66,14 @@ export async function startRegistry(): Promise<LocalRegistry> {
 
 /**
  * A copy of a packed tarball as another version, with `edit` applied to its precompiled
- * templates: a release of this package with changed managed files.
+ * templates: a release of this package with changed managed files. `remove`: paths in the
+ * package to leave out.
  */
-export function repack(tarball: string, version: string, edit: (templatesJs: string) => string): string {
+export function repack(tarball: string, version: string, edit: (templatesJs: string) => string, remove: readonly string[] = []): string {
   const dir = freshDir('chs-repack-');
   ok('tar', ['-xzf', tarball, '-C', dir], dir);
   const pkg = path.join(dir, 'package');
+  for (const file of remove) fs.rmSync(path.join(pkg, file), { recursive: true });
   const manifest = JSON.parse(fs.readFileSync(path.join(pkg, 'package.json'), 'utf-8'));
   fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ ...manifest, version }, undefined, 2));
   const templates = path.join(pkg, 'lib', 'templates.js');

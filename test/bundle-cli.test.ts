@@ -1,0 +1,48 @@
+import * as path from 'path';
+
+// scripts/bundle-cli.js rewrites what a bundled module would get wrong (see the script); what it
+// cannot make behave as installed must fail the build, naming the file and line.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { rewrite } = require('../scripts/bundle-cli.js') as { rewrite: (source: string, file: string) => string | undefined };
+const ROOT = path.join(__dirname, '..');
+const DEPENDENCY = path.join(ROOT, 'node_modules', 'a', 'node_modules', '@b', 'c', 'lib', 'x.js');
+const OWN = path.join(ROOT, 'lib', 'cli', 'x.js');
+
+describe('the bundle\'s rewrite of a module', () => {
+  test('__dirname: the installed location, declared after "use strict"; text that names it is left alone', () => {
+    const output = rewrite('"use strict";\nconst dir = __dirname;\nsrc.line(`path.join(__dirname, "x")`);\n', DEPENDENCY);
+    expect(output).toBe('"use strict"; var __filename = __chsBundle.dep(["a","@b/c"], "lib/x.js"), '
+      + '__dirname = __chsBundle.dirname(__filename);\nconst dir = __dirname;\nsrc.line(`path.join(__dirname, "x")`);\n');
+  });
+
+  test('our own files are found from the package root', () => {
+    expect(rewrite('exports.file = __filename;', OWN)).toBe(' var __filename = __chsBundle.own("lib/cli/x.js");exports.file = __filename;');
+  });
+
+  test('JSON files, computed names and require.resolve are required at run time from the module\'s location', () => {
+    const source = 'const v = require("../package.json").version;\nconst m = require(name);\nconst r = require.resolve("./y");\n'
+      + 'const p = require.resolve.paths("z");\nconst bundled = require("./y");\nif (typeof require !== "undefined") require.extensions[".hbs"] = f;\n';
+    expect(rewrite(source, OWN)).toBe(' var __filename = __chsBundle.own("lib/cli/x.js"), __chsRequire = __chsBundle.requireFrom(__filename);'
+      + 'const v = __chsRequire("../package.json").version;\nconst m = __chsRequire(name);\nconst r = __chsRequire.resolve("./y");\n'
+      + 'const p = __chsRequire.resolve.paths("z");\nconst bundled = require("./y");\nif (typeof require !== "undefined") require.extensions[".hbs"] = f;\n');
+  });
+
+  test('a module that needs nothing is left as it is', () => {
+    expect(rewrite('const y = require("./y");\nmodule.exports = y;\n', DEPENDENCY)).toBeUndefined();
+  });
+
+  test.each([
+    ['if (require.main === module) run();', 'lib/cli/x.js:1: require.main is not the installed module\'s in a bundle'],
+    ['x();\ndelete require.cache[k];', 'lib/cli/x.js:2: require.cache is not the installed module\'s in a bundle'],
+    ['console.log(module.filename);', 'lib/cli/x.js:1: module.filename is not the installed module\'s in a bundle'],
+    ['const load = require;', 'lib/cli/x.js:1: require is used as a value, which esbuild does not bundle'],
+    ['import(name).then(f);', 'lib/cli/x.js:1: import() of a computed name is not bundled'],
+    ['export const u = import.meta.url;', 'lib/cli/x.js:1: import.meta is not available in the CommonJS bundle'],
+  ])('fails the build: %s', (source, message) => {
+    expect(() => rewrite(source, OWN)).toThrow(message);
+  });
+
+  test('a module of its own (webpack\'s bootstrap) may use its own module.loaded', () => {
+    expect(rewrite('var module = { loaded: false };\nmodule.loaded = true;\n', DEPENDENCY)).toBeUndefined();
+  });
+});
