@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { createFromTarball, freshDir, gitStatus, infrastructureTestWith, ok, packTarball, run, templateOf } from './util';
+import { createWithSharedInstall, freshDir, gitStatus, infrastructureTestWith, ok, packTarball, run, templateOf } from './util';
 
 // One repo with the private custom domain topology (no load balancer), then switched to the two
 // topologies with one and back, each built green with its own `npx projen build` and its template
@@ -27,7 +27,7 @@ describe('a repo generated with the private custom domain topology', () => {
   const ownFiles = ['src/api/app.ts', 'src/api/api.lambda.ts', 'src/app-stack.ts', 'src/main.ts', 'test/api.test.ts', 'README.md'];
 
   test('builds green without a load balancer', () => {
-    createFromTarball(tarball, parent, ['domain-app', '--yes', '--topology', 'apigw-private-domain']);
+    createWithSharedInstall(tarball, parent, ['domain-app', '--yes', '--topology', 'apigw-private-domain']);
     buildGreen();
     expect(types()).toEqual(expect.arrayContaining(['AWS::ApiGateway::DomainNameV2', 'AWS::ApiGateway::BasePathMappingV2',
       'AWS::ApiGateway::DomainNameAccessAssociation', 'AWS::ApiGateway::RestApi', 'AWS::EC2::VPCEndpoint', 'AWS::Route53::RecordSet']));

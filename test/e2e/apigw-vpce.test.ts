@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { createFromTarball, freshDir, gitStatus, infrastructureTestWith, ok, packTarball, templateOf } from './util';
+import { createWithSharedInstall, freshDir, gitStatus, infrastructureTestWith, ok, packTarball, templateOf } from './util';
 
 // One repo through three combinations, the API function inside the VPC and sign-in at the load balancer throughout: API Gateway
 // with a frontend, then without, then switched to ALB to Lambda. Each builds green with its own `npx projen build`, and each
@@ -45,7 +45,7 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
         providerCidrs: ['10.60.0.0/16'],
       },
     }));
-    createFromTarball(tarball, parent, ['gateway-app', '--yes', '--answers', 'answers.json', '--topology', 'apigw-vpce', '--frontend',
+    createWithSharedInstall(tarball, parent, ['gateway-app', '--yes', '--answers', 'answers.json', '--topology', 'apigw-vpce', '--frontend',
       '--handler-egress', '10.20.0.0/16:5432,10.30.0.0/24:8080-8089']);
     expect(fs.readFileSync(path.join(repo, '.projenrc.ts'), 'utf-8')).toContain("clientSecret: 'gateway/oidc-client-secret'");
     const output = ok('npx', ['projen', 'build'], repo);

@@ -6,7 +6,7 @@ import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { CorporateNetwork, createCorporateNetwork, MOTO_ACCOUNT, Moto, startMoto } from './moto';
-import { createFromTarball, freshDir, packTarball, run, Run, templateOf } from './util';
+import { createWithSharedInstall, freshDir, packTarball, run, Run, templateOf } from './util';
 
 // A deploy rehearsal: the real `cdk bootstrap` and `cdk deploy` of a generated repo, against moto_server on
 // 127.0.0.1 instead of AWS. Bootstrap, asset publishing (template and Lambda code to the bootstrap bucket), change
@@ -33,7 +33,7 @@ describe('a deploy rehearsal against moto, the AWS stand-in', () => {
 
   /** Generates a repo with the CLI from the tarball, for the network in moto. */
   const generate = (name: string, topology: string) => {
-    createFromTarball(tarball, parent, [name, '--yes', '--topology', topology, '--no-frontend', '--domain', DOMAIN,
+    createWithSharedInstall(tarball, parent, [name, '--yes', '--topology', topology, '--no-frontend', '--domain', DOMAIN,
       '--vpc-id', network.vpcId, '--subnet-ids', network.subnetIds.join(','), '--hosted-zone-id', network.hostedZoneId,
       '--certificate-arn', network.certificateArn, '--corporate-cidrs', '10.0.0.0/8',
       '--account', MOTO_ACCOUNT, '--region', REGION, '--no-git']);

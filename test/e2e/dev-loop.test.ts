@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { createFromTarball, freshDir, ok, packTarball, run } from './util';
+import { createWithSharedInstall, freshDir, ok, packTarball, run } from './util';
 
 // `npx projen dev` in a repo generated from the packed package, as a team runs it: both topologies (one repo,
 // switched with `npx projen`), the frontend on. The API, the app and a deep link answer; a changed handler
@@ -37,7 +37,7 @@ describe('npx projen dev in a generated repo with a frontend', () => {
   const started: DevServer[] = [];
 
   beforeAll(() => {
-    createFromTarball(tarball, parent, ['dev-app', '--yes', '--topology', 'alb-lambda', '--frontend', '--no-git']);
+    createWithSharedInstall(tarball, parent, ['dev-app', '--yes', '--topology', 'alb-lambda', '--frontend', '--no-git']);
   });
 
   afterAll(() => {

@@ -1,8 +1,9 @@
 import { spawnSync, SpawnSyncOptions } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as net from 'net';
-import * as os from 'os';
 import * as path from 'path';
+import { E2E_TMPDIR } from './tmpdir';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
@@ -41,23 +42,6 @@ export function ok(command: string, args: string[], cwd: string, options: SpawnS
     throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${result.status}:\n${tail}`);
   }
   return result.output;
-}
-
-/**
- * Where the end-to-end tests write: a RAM disk (/dev/shm) when the machine has one with room, else the system's
- * temporary directory; `CHS_E2E_TMPDIR` chooses. A generated repo is about 27,000 files and 420 MB once installed:
- * on the virtual disks of these machines `npm install` alone spent 27 s of system CPU writing them, 6 s on a RAM
- * disk, and the builds write cdk.out, caches and coverage on top.
- */
-export const E2E_TMPDIR = process.env.CHS_E2E_TMPDIR ?? (hasRoom('/dev/shm', 8 * 1024 ** 3) ? '/dev/shm' : os.tmpdir());
-
-function hasRoom(dir: string, bytes: number): boolean {
-  try {
-    const stats = fs.statfsSync(dir);
-    return stats.bavail * stats.bsize >= bytes;
-  } catch {
-    return false;
-  }
 }
 
 const created: string[] = [];
@@ -124,7 +108,7 @@ export function packTarball(): string {
     if (Date.now() > waitUntil) throw new Error(`no tarball in ${shared} after 10 minutes`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
   }
-  const tarball = fs.readFileSync(done, 'utf-8');
+  const tarball = sharedTarball()!;
   const copy = path.join(freshDir('chs-pack-'), path.basename(tarball));
   fs.copyFileSync(tarball, copy);
   return copy;
@@ -141,6 +125,56 @@ function packInto(destination: string): string {
 export function createFromTarball(tarball: string, cwd: string, args: string[]): string {
   return ok('npm', ['exec', '--yes', `--package=${tarball}`, '--', 'create-hybrid-serverless', ...args,
     '--package-spec', `file:${tarball}`], cwd);
+}
+
+/**
+ * The CLI from the tarball, as createFromTarball, but with one install per run for every file whose repo has the
+ * same dependencies (every topology and option has them today): the CLI writes the files (`--no-install --no-git`),
+ * then, as the CLI would, the repo's own `npm install`, `npx projen` and first commit (unless `--no-git`). The
+ * install starts from a copy of the run's first one where there is one, so that npm finds everything in place
+ * (2 s instead of about 25); the first to install leaves a copy for the others. The CLI's own install, and what it
+ * prints, are what alb-lambda.test.ts, upgrade.test.ts and test/cli test.
+ */
+export function createWithSharedInstall(tarball: string, cwd: string, args: string[]): string {
+  const [name] = args;
+  const spec = sharedTarball() ?? tarball;
+  ok('npm', ['exec', '--yes', `--package=${tarball}`, '--', 'create-hybrid-serverless', ...args.filter((arg) => arg !== '--no-git'),
+    '--no-install', '--no-git', '--package-spec', `file:${spec}`], cwd);
+  const repo = path.resolve(cwd, name);
+  const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf-8'));
+  const key = createHash('sha1').update(JSON.stringify([manifest.dependencies, manifest.devDependencies,
+    manifest.peerDependencies, manifest.overrides])).digest('hex');
+  const installs = process.env.CHS_PACK_DIR && fs.existsSync(process.env.CHS_PACK_DIR)
+    ? path.join(process.env.CHS_PACK_DIR, 'installs') : undefined;
+  const cached = installs && path.join(installs, key);
+  if (cached && fs.existsSync(cached)) ok('cp', ['-a', path.join(cached, 'node_modules'), repo], repo);
+  // Without CI, as the CLI runs them: there is no lockfile yet for `npm ci`.
+  const asCli = { env: { CI: '' } };
+  ok('npm', ['install'], repo, asCli);
+  if (cached && !fs.existsSync(cached)) {
+    // Copied whole, then renamed: another file never takes half a copy (and a second copy is dropped).
+    const partial = `${cached}.${process.pid}`;
+    fs.mkdirSync(partial, { recursive: true });
+    ok('cp', ['-a', path.join(repo, 'node_modules'), partial], repo);
+    try {
+      fs.renameSync(partial, cached);
+    } catch {
+      fs.rmSync(partial, { recursive: true, force: true });
+    }
+  }
+  const output = ok('npx', ['projen'], repo, asCli);
+  if (!args.includes('--no-git')) {
+    ok('git', ['init', '-q'], repo);
+    ok('git', ['add', '-A'], repo);
+    ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'scaffold'], repo);
+  }
+  return output;
+}
+
+/** The run's packed tarball (of which packTarball gives each file a copy), if this run has one. */
+function sharedTarball(): string | undefined {
+  const done = process.env.CHS_PACK_DIR && path.join(process.env.CHS_PACK_DIR, 'tarball');
+  return done && fs.existsSync(done) ? fs.readFileSync(done, 'utf-8') : undefined;
 }
 
 /** `git status --porcelain`: empty when the build and re-synthesis changed nothing. */
