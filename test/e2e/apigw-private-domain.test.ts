@@ -80,7 +80,7 @@ describe('a repo generated with the private custom domain topology', () => {
     const shared = "environments: [{ name: 'dev' }, { name: 'shared', vpcEndpointId: 'vpce-0123456789abcdef0' }],";
     if (to === 'APIGW_VPCE') edit(single, shared);
     if (from === 'APIGW_VPCE') edit(shared, single);
-    ok('npx', ['projen'], repo);
+    // The build's first step synthesizes the switched .projenrc.ts, as `npx projen` would.
     buildGreen();
     if (to === 'APIGW_VPCE') {
       const existing = JSON.parse(fs.readFileSync(templateOf(repo, 'shared', 'DomainApp'), 'utf-8')).Resources;
