@@ -12,6 +12,7 @@ import { featureFlags } from './feature-flags';
 import { optionProblems } from './option-types';
 import { HybridServerlessAppOptions, Topology } from './options';
 import { InvalidSettingsError, ResolvedSettings, resolveEnvironments, resolveSettings } from './settings';
+import { IN_BUILD_ENV, NOT_IN_BUILD } from './tasks';
 import { FollowInstalledVersion, PACKAGE_NAME } from './upgrade';
 
 export { PACKAGE_NAME } from './upgrade';
@@ -98,16 +99,23 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     }
 
     // The stack references the bundled handler, so tests need the bundle: `npx projen test`
-    // works on its own, not only inside `npx projen build` (esbuild takes milliseconds).
-    this.testTask.prependSpawn(this.bundler.bundleTask);
+    // works on its own, not only inside `npx projen build` (esbuild takes milliseconds). The
+    // build bundles once, before compile; its test task and its `cdk synth` use that bundle.
+    this.preCompileTask.spawn(this.bundler.bundleTask);
+    // projen locks the build task, hence the override.
+    this.tryFindObjectFile('.projen/tasks.json')?.addOverride(`tasks.build.env.${IN_BUILD_ENV}`, 'true');
+    this.testTask.prependSpawn(this.bundler.bundleTask, { condition: NOT_IN_BUILD });
 
     // esbuild, ts-jest (isolatedModules) and ts-node (transpile-only where the typecheck task
     // has run or will run) do not type-check: the build type-checks every TypeScript file of
     // src/ and test/ and .projenrc.ts once (frontend/ through its own task).
     this.tsconfigDev.addInclude(`../${this.srcdir}/**/*.ts`);
     this.tsconfigDev.addInclude('../.projenrc.ts');
+    // The team's .projenrc.ts helpers and build tools, which eslint lints, are type-checked too.
+    this.tsconfigDev.addInclude('../projenrc/**/*.ts');
+    this.tsconfigDev.addInclude('../build-tools/**/*.ts');
     const typecheck = this.addTask('typecheck', {
-      description: 'Type-check every TypeScript file of src/ and test/, and .projenrc.ts',
+      description: 'Type-check every TypeScript file of src/, test/, projenrc/ and build-tools/, and .projenrc.ts',
       exec: `tsc --noEmit -p ${this.tsconfigDev.fileName}`,
     });
     this.compileTask.spawn(typecheck);
@@ -127,6 +135,20 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     // - the build's `cdk synth` runs the app without type-checking it again (typecheck ran first);
     //   `npx projen synth`, `deploy` and `cdk synth` run alone still type-check.
     this.tasks.tryFind('synth:silent')?.env('TS_NODE_TRANSPILE_ONLY', 'true');
+    // - eslint reads one TypeScript program, the typecheck's, which holds every file it lints,
+    //   instead of projen's project service (a program per tsconfig and one for .projenrc.ts);
+    const eslintrc = this.tryFindObjectFile('.eslintrc.json');
+    if (this.eslint && eslintrc) {
+      eslintrc.addDeletionOverride('parserOptions.projectService');
+      eslintrc.addOverride('parserOptions.project', [`./${this.tsconfigDev.fileName}`]);
+    }
+    // - nor bundles again (pre-compile did): an empty `--build` switches cdk.json's build hook
+    //   off; `npx projen synth`, `deploy:<env>`, `diff:<env>` and `cdk synth` run alone still bundle.
+    const synthSilent = this.tasks.tryFind('synth:silent');
+    if (synthSilent) {
+      synthSilent.reset();
+      synthSilent.exec("cdk synth -q --build ''");
+    }
 
     this.topology = settings.topology;
     this.frontend = settings.frontend;

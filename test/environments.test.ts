@@ -54,9 +54,9 @@ describe('environments', () => {
     expect(tasks['destroy:prod']).toBeUndefined();
   });
 
-  test('cdk.json builds what the app deploys: the handlers, and the frontend when there is one', () => {
+  test('cdk.json bundles what the app deploys: the handlers, and the frontend when there is one', () => {
     expect(synth(newProject())['cdk.json'].build).toBe('npx projen bundle');
-    expect(synth(newProject({ frontend: true }))['cdk.json'].build).toBe('npx projen bundle && npx projen frontend:build');
+    expect(synth(newProject({ frontend: true }))['cdk.json'].build).toBe('npx projen bundle && npx projen frontend:bundle');
   });
 
   test('the deploy workflow builds once, then deploys that assembly to each environment in order, through OIDC', () => {

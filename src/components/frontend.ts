@@ -5,6 +5,7 @@ import { AwsCdkTypeScriptApp } from 'projen/lib/awscdk';
 import { TemplateContext } from '../context';
 import { OwnedFiles, ownedFile } from '../owned';
 import { ManagedFile } from '../render';
+import { NOT_IN_BUILD } from '../tasks';
 
 /** The sample app's sources: the team's once written. */
 export const FRONTEND_SAMPLE_FILES = [
@@ -37,18 +38,25 @@ export class Frontend extends Component {
     new ManagedFile(app, 'src/hybrid/frontend.ts', { context });
     for (const file of FRONTEND_SAMPLE_FILES) ownedFile(app, file, context);
 
+    // The bundle on its own: what the tests and `cdk synth` need (frontend/dist), in milliseconds.
+    const bundle = app.addTask('frontend:bundle', {
+      description: 'Bundle the single-page app into frontend/dist (no type-check)',
+    });
+    bundle.exec(`esbuild ${FRONTEND_ENTRY_POINTS.join(' ')} --bundle --minify --sourcemap `
+      + '--outdir=frontend/dist --entry-names=[name] --loader:.html=copy --target=es2020 '
+      + `--metafile=${FRONTEND_BUILD_META}`);
+    // The build type-checks the app once, here.
     const build = app.addTask('frontend:build', {
       description: 'Type-check and bundle the single-page app into frontend/dist',
     });
     build.exec('tsc --noEmit -p frontend/tsconfig.json');
-    build.exec(`esbuild ${FRONTEND_ENTRY_POINTS.join(' ')} --bundle --minify --sourcemap `
-      + '--outdir=frontend/dist --entry-names=[name] --loader:.html=copy --target=es2020 '
-      + `--metafile=${FRONTEND_BUILD_META}`);
+    build.spawn(bundle);
     app.preCompileTask.spawn(build);
-    // `cdk synth` and `cdk deploy` run by hand build what the app deploys: the handlers and the app.
-    app.cdkConfig.json.addOverride('build', `${app.runTaskCommand(app.bundler.bundleTask)} && ${app.runTaskCommand(build)}`);
-    // The stack deploys frontend/dist, so the tests that synthesize it need the build too.
-    app.testTask.prependSpawn(build);
+    // `cdk synth` and `cdk deploy` run by hand bundle what the app deploys: the handlers and the app.
+    app.cdkConfig.json.addOverride('build', `${app.runTaskCommand(app.bundler.bundleTask)} && ${app.runTaskCommand(bundle)}`);
+    // The stack deploys frontend/dist, so the tests that synthesize it need the bundle too
+    // (inside `npx projen build`, pre-compile has built it).
+    app.testTask.prependSpawn(bundle, { condition: NOT_IN_BUILD });
     app.gitignore.exclude('/frontend/dist/');
   }
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { createWithSharedInstall, freshDir, gitStatus, infrastructureTestWith, ok, packTarball, templateOf } from './util';
+import { createWithSharedInstall, freshDir, gitStatus, infrastructureTestWith, ok, packTarball, run, templateOf } from './util';
 
 // One repo through three combinations, the API function inside the VPC and sign-in at the load balancer throughout: API Gateway
 // with a frontend, then without, then switched to ALB to Lambda. Each builds green with its own `npx projen build`, and each
@@ -50,6 +50,12 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
     expect(fs.readFileSync(path.join(repo, '.projenrc.ts'), 'utf-8')).toContain("clientSecret: 'gateway/oidc-client-secret'");
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    // Each step once: the frontend type-checked and bundled, the handlers bundled (pre-compile), the build's cdk synth
+    // without cdk.json's build hook, the test task's bundling skipped.
+    for (const step of ['| tsc --noEmit -p frontend/tsconfig.json', '| esbuild frontend/index.html', '| esbuild --bundle src/api/api.lambda.ts']) {
+      expect({ step, times: output.split(step).length - 1 }).toEqual({ step, times: 1 });
+    }
+    expect(output).toContain("synth:silent | cdk synth -q --build ''");
     expect(unacceptedCfnLintFindings(templateFile())).toEqual([]);
     expect(signIn()).toEqual([['/api/*', '1 authenticate-oidc deny', '2 forward'], ['/*', '1 authenticate-oidc authenticate', '2 forward']]);
     const types = resourceTypes();
@@ -58,6 +64,34 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
     // Two interface endpoints: execute-api for the API, S3 for the app.
     expect(types.filter((type) => type === 'AWS::EC2::VPCEndpoint')).toHaveLength(2);
     expect(handlerVpcConfig()?.SubnetIds).toHaveLength(2);
+    expect(gitStatus(repo)).toBe('');
+  });
+
+  test('bundles on its own: `npx projen test` and `cdk synth` in a clean checkout', () => {
+    fs.rmSync(path.join(repo, 'frontend/dist'), { recursive: true });
+    fs.rmSync(path.join(repo, 'assets'), { recursive: true });
+    expect(ok('npx', ['projen', 'test'], repo)).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    fs.rmSync(path.join(repo, 'frontend/dist'), { recursive: true });
+    fs.rmSync(path.join(repo, 'assets'), { recursive: true });
+    ok('npx', ['cdk', 'synth', '-q'], repo);
+    expect(fs.existsSync(path.join(repo, 'frontend/dist/main.js'))).toBe(true);
+    expect(fs.readdirSync(path.join(repo, 'assets/api'))).toEqual(['api.lambda']);
+    expect(gitStatus(repo)).toBe('');
+  });
+
+  test('lints and type-checks the team\'s files in projenrc/ and build-tools/ with one TypeScript program', () => {
+    // eslint reads the typecheck's program: a file outside it would fail to parse ("not found in any of the provided projects").
+    fs.writeFileSync(path.join(repo, 'projenrc/names.ts'), "export const TEAM = 'orders';\n");
+    fs.mkdirSync(path.join(repo, 'build-tools'));
+    fs.writeFileSync(path.join(repo, 'build-tools/stamp.ts'), "import { TEAM } from '../projenrc/names';\n\nexport const stamp = `${TEAM}-1`;\n");
+    ok('npx', ['projen', 'eslint'], repo);
+    ok('npx', ['projen', 'typecheck'], repo);
+    fs.writeFileSync(path.join(repo, 'build-tools/stamp.ts'), "import { TEAM } from '../projenrc/names';\n\nexport const stamp: number = TEAM;\n");
+    const typecheck = run('npx', ['projen', 'typecheck'], repo);
+    expect(typecheck.status).not.toBe(0);
+    expect(typecheck.output).toMatch(/build-tools\/stamp\.ts.*error TS2322/);
+    fs.rmSync(path.join(repo, 'build-tools'), { recursive: true });
+    fs.rmSync(path.join(repo, 'projenrc/names.ts'));
     expect(gitStatus(repo)).toBe('');
   });
 
