@@ -37,7 +37,8 @@ const project = new cdk.JsiiProject({
     '@aws-sdk/client-acm@^3', '@aws-sdk/client-api-gateway@^3', '@aws-sdk/client-cloudformation@^3', '@aws-sdk/client-ec2@^3',
     '@aws-sdk/client-elastic-load-balancing-v2@^3', '@aws-sdk/client-lambda@^3', '@aws-sdk/client-route-53@^3'],
 
-  // bin/create-hybrid-serverless becomes the package's binary (projen adds every file in bin/).
+  // bin/ holds the package's binaries (projen adds every file in bin/): create-hybrid-serverless, the CLI, and
+  // hybrid-serverless-check, which generated repos' builds run (src/check/main.ts).
 
   jestOptions: {
     jestConfig: {

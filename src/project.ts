@@ -1,4 +1,5 @@
 import { awscdk, javascript, SampleReadme } from 'projen';
+import { OneProgramCheck } from './components/check';
 import { DevLoop } from './components/dev';
 import { Docs } from './components/docs';
 import { Environments } from './components/environments';
@@ -108,7 +109,7 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
 
     // esbuild, ts-jest (isolatedModules) and ts-node (transpile-only where the typecheck task
     // has run or will run) do not type-check: the build type-checks every TypeScript file of
-    // src/ and test/ and .projenrc.ts once (frontend/ through its own task).
+    // src/ and test/ and .projenrc.ts once, in the check task (frontend/ through its own task).
     this.tsconfigDev.addInclude(`../${this.srcdir}/**/*.ts`);
     this.tsconfigDev.addInclude('../.projenrc.ts');
     // The team's .projenrc.ts helpers and build tools, which eslint lints, are type-checked too.
@@ -118,7 +119,7 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
       description: 'Type-check every TypeScript file of src/, test/, projenrc/ and build-tools/, and .projenrc.ts',
       exec: `tsc --noEmit -p ${this.tsconfigDev.fileName}`,
     });
-    this.compileTask.spawn(typecheck);
+    this.compileTask.spawn(new OneProgramCheck(this, typecheck, this.tsconfigDev.fileName).task);
     // Faster builds that report the same errors (see "Benchmarks" in this package's README):
     // - no type-checking of the libraries' own declaration files (aws-cdk-lib's are a million
     //   lines), as `tsc --init` sets it; the team's code is checked against them all the same;
@@ -136,7 +137,8 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     //   `npx projen synth`, `deploy` and `cdk synth` run alone still type-check.
     this.tasks.tryFind('synth:silent')?.env('TS_NODE_TRANSPILE_ONLY', 'true');
     // - eslint reads one TypeScript program, the typecheck's, which holds every file it lints,
-    //   instead of projen's project service (a program per tsconfig and one for .projenrc.ts);
+    //   instead of projen's project service (a program per tsconfig and one for .projenrc.ts); in
+    //   the build it is the very same program (the check task);
     const eslintrc = this.tryFindObjectFile('.eslintrc.json');
     if (this.eslint && eslintrc) {
       eslintrc.addDeletionOverride('parserOptions.projectService');
@@ -163,4 +165,5 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     new Docs(this, context);
     new ProjenrcImports(this);
   }
+
 }

@@ -62,7 +62,8 @@ describe('the build type-checks .projenrc.ts, which `npx projen` runs transpile-
     expect(files['.projen/tasks.json'].tasks.default.steps).toEqual([
       { execArgs: ['ts-node', '--transpile-only', '--project', 'projenrc/tsconfig.json', '.projenrc.ts'] },
     ]);
-    expect(files['.projen/tasks.json'].tasks.compile.steps).toContainEqual({ spawn: 'typecheck' });
+    expect(files['.projen/tasks.json'].tasks.compile.steps).toEqual([{ spawn: 'check' }]);
+    expect(files['.projen/tasks.json'].tasks.check.steps[0].exec).toMatch(/^hybrid-serverless-check -p test\/tsconfig\.json /);
   });
 
   test('only the build\'s own cdk synth skips type-checking the app, after the typecheck task', () => {

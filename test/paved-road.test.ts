@@ -164,12 +164,27 @@ describe('the version of create-hybrid-serverless', () => {
 });
 
 describe('the build', () => {
-  test('type-checks every TypeScript file of src/ and test/ in compile', () => {
+  test('type-checks every TypeScript file of src/ and test/ in compile, and lints them there over the same program', () => {
     const files = synth(newProject());
     const tasks = files['.projen/tasks.json'].tasks;
-    expect(tasks.compile.steps).toContainEqual({ spawn: 'typecheck' });
+    expect(tasks.compile.steps).toEqual([{ spawn: 'check' }]);
+    // The typecheck's tsconfig, then the eslint task's own arguments.
+    expect(tasks.check.steps).toEqual([{
+      exec: 'hybrid-serverless-check -p test/tsconfig.json '
+      + tasks.eslint.steps[0].execArgs.slice(1).filter((arg: string) => arg !== '$@').join(' '),
+    }]);
+    expect(tasks.check.env).toEqual(tasks.eslint.env);
     expect(tasks.typecheck.steps).toEqual([{ exec: 'tsc --noEmit -p test/tsconfig.json' }]);
     expect(files['test/tsconfig.json'].include).toEqual(expect.arrayContaining(['**/*.ts', '../src/**/*.ts']));
+    // The test task lints when run alone; inside the build, the check has.
+    expect(tasks.test.steps).toContainEqual({ spawn: 'eslint', condition: '[ -z "$HYBRID_SERVERLESS_BUILD" ]' });
+    expect(tasks.build.env).toEqual({ HYBRID_SERVERLESS_BUILD: 'true' });
+  });
+
+  test('without eslint, the check is the typecheck', () => {
+    const tasks = synth(newProject({ eslint: false }))['.projen/tasks.json'].tasks;
+    expect(tasks.check.steps).toEqual([{ spawn: 'typecheck' }]);
+    expect(tasks.eslint).toBeUndefined();
   });
 });
 

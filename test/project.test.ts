@@ -287,8 +287,9 @@ describe('npx projen build does each step once', () => {
     expect(files['.eslintrc.json'].parserOptions).toEqual({ ecmaVersion: 2018, sourceType: 'module', project: ['./test/tsconfig.json'] });
     expect(files['test/tsconfig.json'].include).toEqual(
       ['**/*.ts', '../src/**/*.ts', '../.projenrc.ts', '../projenrc/**/*.ts', '../build-tools/**/*.ts']);
-    // What the eslint task lints: all in that program.
+    // What the eslint task, and the build's check, lint: all in that program.
     expect(files['.projen/tasks.json'].tasks.eslint.steps[0].execArgs.slice(-5)).toEqual(['src', 'test', 'build-tools', 'projenrc', '.projenrc.ts']);
+    expect(files['.projen/tasks.json'].tasks.check.steps[0].exec).toMatch(/ src test build-tools projenrc \.projenrc\.ts$/);
   });
 });
 

@@ -37,7 +37,8 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
   test('builds green with its own `npx projen build`, with no type error and no flag warning, and leaves the tree clean', () => {
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-    expect(output).toContain('typecheck | tsc --noEmit -p test/tsconfig.json');
+    // Type-checked and linted over one TypeScript program, at compile.
+    expect(output).toContain('check | hybrid-serverless-check -p test/tsconfig.json --ext .ts,.tsx --fix --no-error-on-unmatched-pattern src test build-tools projenrc .projenrc.ts');
     expect(output).not.toContain('feature flags are not configured');
     const templateFile = templateOf(repo, 'dev', 'OrdersApp');
     expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
@@ -242,15 +243,24 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
   };
   const typeError = (name: string) => new RegExp(`${name.replace(/[.]/g, '\\.')}\\(\\d+,\\d+\\): error TS2322: Type 'string' is not assignable to type 'number'`);
 
-  test('turns red on a type error in a handler, a test, the stack, a new file nothing imports yet and .projenrc.ts, each named', () => {
-    // One build: the typecheck task reports every file's error.
+  test('turns red on a type error in a handler, a test, the stack, a new file nothing imports yet and .projenrc.ts, '
+    + 'and on a type-aware lint error, each named', () => {
+    // One build: the check reports every file's type error, and what eslint's type-aware rules find.
     const names = ['src/api/api.lambda.ts', 'test/api.test.ts', 'src/app-stack.ts', 'src/api/orders.ts', '.projenrc.ts'];
-    withTypeErrors(names, () => {
-      const build = run('npx', ['projen', 'build'], repo);
-      expect(build.status).not.toBe(0);
-      expect(build.output).toContain('typecheck | tsc --noEmit -p test/tsconfig.json');
-      for (const name of names) expect(build.output).toMatch(typeError(name));
-    });
+    const floating = 'src/api/audit.ts';
+    write(floating, 'async function record(): Promise<void> {}\n\nexport function audit(): void {\n  record();\n}\n');
+    try {
+      withTypeErrors(names, () => {
+        const build = run('npx', ['projen', 'build'], repo);
+        expect(build.status).not.toBe(0);
+        expect(build.output).toContain('check | hybrid-serverless-check -p test/tsconfig.json');
+        for (const name of names) expect(build.output).toMatch(typeError(name));
+        expect(build.output).toMatch(new RegExp(`${file(floating).replace(/[.]/g, '\\.')}\\n\\s+4:3\\s+error\\s+Promises must be awaited.*@typescript-eslint/no-floating-promises`));
+        expect(build.output).toContain('hybrid-serverless-check: 5 type errors and 1 lint error (above).');
+      });
+    } finally {
+      fs.rmSync(file(floating));
+    }
     expect(gitStatus(repo)).toBe('');
   });
 

@@ -127,7 +127,7 @@ $2`));
     expect(JSON.parse(fs.readFileSync(path.join(repo, '.projen/tasks.json'), 'utf-8')).tasks['frontend:build']).toBeUndefined();
 
     // Green with the team's files in projenrc/ and build-tools/ (the test before): linted and type-checked.
-    expect(ok('npx', ['projen', 'build'], repo)).toMatch(/eslint \| eslint .* projenrc .*/);
+    expect(ok('npx', ['projen', 'build'], repo)).toMatch(/check \| hybrid-serverless-check .* projenrc .*/);
     expect(unacceptedCfnLintFindings(templateFile())).toEqual([]);
     const types = resourceTypes();
     expect(types.filter((type) => type === 'AWS::EC2::VPCEndpoint')).toHaveLength(1);
