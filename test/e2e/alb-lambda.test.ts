@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { createFromTarball, freshDir, gitStatus, ok, packTarball, run, templateOf } from './util';
+import { commit, createFromTarball, freshDir, gitStatus, ok, packTarball, run, templateOf } from './util';
 
 // End to end, as a team would: the CLI from the packed tarball, a real install from the
 // registry, then the generated repo's own build (type-check, bundle, tests with cdk-nag, synth),
@@ -13,10 +13,6 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
   const file = (name: string) => path.join(repo, name);
   const read = (name: string) => fs.readFileSync(file(name), 'utf-8');
   const write = (name: string, text: string) => fs.writeFileSync(file(name), text);
-  const commit = (message: string) => {
-    ok('git', ['add', '-A'], repo);
-    ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', message], repo);
-  };
   const fixture = (name: string) => fs.readFileSync(path.join(__dirname, 'fixtures', name), 'utf-8');
   // A second environment in its own account, region, VPC and host name.
   const PROD = "{ name: 'prod', account: '222233334444', region: 'eu-central-1', vpcId: 'vpc-0a1b2c3d4e5f60718', "
@@ -84,7 +80,7 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     const tasks = JSON.parse(read('.projen/tasks.json')).tasks;
     expect(Object.keys(tasks).filter((task) => /^(deploy|diff|destroy):/.test(task)).sort())
       .toEqual(['deploy:dev', 'deploy:prod', 'destroy:dev', 'diff:dev', 'diff:prod']);
-    commit('a second environment and the team\'s own resources');
+    commit(repo, 'a second environment and the team\'s own resources');
     // Built green in the next test, with sign-in on (one build for both: each is minutes of CI).
   });
 
@@ -151,7 +147,7 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
         HYBRID_AUTH_KEYS_URL: `https://public-keys.auth.elb.${environment === 'dev' ? 'eu-west-1' : 'eu-central-1'}.amazonaws.com`,
       });
     }
-    commit('sign-in at the load balancer');
+    commit(repo, 'sign-in at the load balancer');
   });
 
   test('turns red when the team adds a rule that forwards to the API without sign-in, in the managed check', () => {
@@ -188,11 +184,50 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
       expect(build.output).not.toContain('at dev/OrdersApp/Uploads');
       const managedTest = run('npx', ['jest', 'test/hybrid/infrastructure.test.ts'], repo);
       expect(managedTest.status).not.toBe(0);
-      expect(managedTest.output).toMatch(/✕ cdk-nag AwsSolutions finds nothing unacknowledged .*\[cdk-nag\]/);
+      expect(managedTest.output).toMatch(/✕ cdk-nag AwsSolutions checked every environment of the app of src\/main\.ts and found nothing unacknowledged \[cdk-nag\]/);
       // prod's check, and nothing else.
       expect(managedTest.output).toMatch(/Tests:\s+1 failed, \d+ passed/);
     } finally {
       write('src/app-stack.ts', stack);
+    }
+  });
+
+  test('turns red when src/main.ts synthesizes before its environments are added, in the managed cdk-nag check', () => {
+    // The mistake a cdk-nag test once missed: the app synthesized before its stages (and their cdk-nag) were added.
+    const main = read('src/main.ts');
+    write('src/main.ts', main.replace('\nsynthesize(app);\n', '\n').replace('const app = new App();\n', 'const app = new App();\nsynthesize(app);\n'));
+    expect(read('src/main.ts')).not.toBe(main);
+    try {
+      const managedTest = run('npx', ['jest', 'test/hybrid/infrastructure.test.ts'], repo);
+      expect(managedTest.status).not.toBe(0);
+      expect(managedTest.output).toMatch(/✕ cdk-nag AwsSolutions checked every environment of the app of src\/main\.ts .*\[cdk-nag\]/);
+      // One cdk-nag report per environment: none.
+      expect(managedTest.output).toMatch(/Expected length: 2\s+Received length: 0/);
+      expect(managedTest.output).toMatch(/Tests:\s+1 failed, \d+ passed/);
+    } finally {
+      write('src/main.ts', main);
+    }
+  });
+
+  test('turns red when the build no longer runs `cdk synth`: the cdk-nag check never reads an older report', () => {
+    // Inside the build the check reads the report of the build's own `cdk synth`; a team that takes the synth out
+    // of its build loses the check, and is told so, instead of passing on the report of an earlier synth.
+    const projenrc = read('.projenrc.ts');
+    const stack = read('src/app-stack.ts');
+    write('.projenrc.ts', projenrc.replace('project.synth();', 'project.postCompileTask.reset();\nproject.synth();'));
+    write('src/app-stack.ts', `${stack}// The team's edit since the last synth.\n`);
+    try {
+      const build = run('npx', ['projen', 'build'], repo);
+      expect(build.status).not.toBe(0);
+      expect(build.output).not.toContain('synth:silent');
+      expect(build.output).toMatch(/● security gates › cdk-nag AwsSolutions checked every environment of the app of src\/main\.ts .*\[cdk-nag\]/);
+      // The first source newer than the report (as root, projen has rewritten cdk.json; else the team's edit).
+      expect(build.output).toMatch(/cdk\.out\/validation-report\.json is older than (cdk\.json|src\/app-stack\.ts): the build's `cdk synth` \(post-compile\) did not run/);
+      expect(build.output).toMatch(/Tests:\s+1 failed, \d+ passed/);
+    } finally {
+      write('.projenrc.ts', projenrc);
+      write('src/app-stack.ts', stack);
+      ok('npx', ['projen'], repo);
     }
   });
 
@@ -278,7 +313,7 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     ok('npx', ['projen'], repo);
     expect(fs.existsSync(file('README.md'))).toBe(false);
     expect(fs.existsSync(file('test/api.test.ts'))).toBe(false);
-    commit('the team removes the sample test and README');
+    commit(repo, 'the team removes the sample test and README');
   });
 
   test('turns the frontend off without breaking the team\'s edited test that imports the sample', () => {

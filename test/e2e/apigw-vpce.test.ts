@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { createWithSharedInstall, freshDir, gitStatus, infrastructureTestWith, ok, packTarball, run, templateOf } from './util';
+import { commit, createWithSharedInstall, freshDir, gitStatus, infrastructureTestWith, ok, packTarball, run, templateOf } from './util';
 
 // One repo through three combinations, the API function inside the VPC and sign-in at the load balancer throughout: API Gateway
 // with a frontend, then without, then switched to ALB to Lambda. Each builds green with its own `npx projen build`, and each
@@ -21,10 +21,6 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
     .sort((a, b) => a.Priority - b.Priority)
     .map((rule) => [rule.Conditions.find((condition: any) => condition.Field === 'path-pattern')?.PathPatternConfig.Values[0] ?? '(any)',
       ...rule.Actions.map((action: any) => `${action.Order} ${action.Type} ${action.AuthenticateOidcConfig?.OnUnauthenticatedRequest ?? ''}`.trim())]);
-  const commit = (message: string) => {
-    ok('git', ['add', '-A'], repo);
-    ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', message], repo);
-  };
   const edit = (from: string, to: string) => {
     const projenrc = path.join(repo, '.projenrc.ts');
     const source = fs.readFileSync(projenrc, 'utf-8');
@@ -138,7 +134,7 @@ $2`));
     expect(signIn()).toEqual([['/api/*', '1 authenticate-oidc deny', '2 forward'], ['(any)', '1 authenticate-oidc authenticate', '2 forward']]);
     // The method goes with the topology; the team takes it out before switching.
     ok('git', ['checkout', '--', 'src/app-stack.ts'], repo);
-    commit('frontend off');
+    commit(repo, 'frontend off');
   });
 
   test('switches to ALB to Lambda in .projenrc.ts and builds green with the handlers untouched', () => {

@@ -81,8 +81,8 @@ export async function freePort(): Promise<number> {
  * path, which two workers must not fill at once.
  */
 export function packTarball(): string {
-  const shared = process.env.CHS_PACK_DIR;
-  if (!shared || !fs.existsSync(shared)) return packInto(freshDir('chs-pack-'));
+  const shared = sharedRunDir();
+  if (!shared) return packInto(freshDir('chs-pack-'));
   const done = path.join(shared, 'tarball');
   const failed = path.join(shared, 'failed');
   let packer = false;
@@ -122,9 +122,9 @@ function packInto(destination: string): string {
 }
 
 /** Runs the CLI from the tarball, as `npx create-hybrid-serverless` would from the registry. */
-export function createFromTarball(tarball: string, cwd: string, args: string[]): string {
+export function createFromTarball(tarball: string, cwd: string, args: string[], packageSpec = tarball): string {
   return ok('npm', ['exec', '--yes', `--package=${tarball}`, '--', 'create-hybrid-serverless', ...args,
-    '--package-spec', `file:${tarball}`], cwd);
+    '--package-spec', `file:${packageSpec}`], cwd);
 }
 
 /**
@@ -137,16 +137,13 @@ export function createFromTarball(tarball: string, cwd: string, args: string[]):
  */
 export function createWithSharedInstall(tarball: string, cwd: string, args: string[]): string {
   const [name] = args;
-  const spec = sharedTarball() ?? tarball;
-  ok('npm', ['exec', '--yes', `--package=${tarball}`, '--', 'create-hybrid-serverless', ...args.filter((arg) => arg !== '--no-git'),
-    '--no-install', '--no-git', '--package-spec', `file:${spec}`], cwd);
+  createFromTarball(tarball, cwd, [...args.filter((arg) => arg !== '--no-git'), '--no-install', '--no-git'], sharedTarball() ?? tarball);
   const repo = path.resolve(cwd, name);
   const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf-8'));
   const key = createHash('sha1').update(JSON.stringify([manifest.dependencies, manifest.devDependencies,
     manifest.peerDependencies, manifest.overrides])).digest('hex');
-  const installs = process.env.CHS_PACK_DIR && fs.existsSync(process.env.CHS_PACK_DIR)
-    ? path.join(process.env.CHS_PACK_DIR, 'installs') : undefined;
-  const cached = installs && path.join(installs, key);
+  const shared = sharedRunDir();
+  const cached = shared && path.join(shared, 'installs', key);
   if (cached && fs.existsSync(cached)) ok('cp', ['-a', path.join(cached, 'node_modules'), repo], repo);
   // Without CI, as the CLI runs them: there is no lockfile yet for `npm ci`.
   const asCli = { env: { CI: '' } };
@@ -165,16 +162,28 @@ export function createWithSharedInstall(tarball: string, cwd: string, args: stri
   const output = ok('npx', ['projen'], repo, asCli);
   if (!args.includes('--no-git')) {
     ok('git', ['init', '-q'], repo);
-    ok('git', ['add', '-A'], repo);
-    ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'scaffold'], repo);
+    commit(repo, 'scaffold');
   }
   return output;
 }
 
+/** The run's shared directory (test/e2e/global-setup.ts), if this run has one. */
+function sharedRunDir(): string | undefined {
+  const shared = process.env.CHS_PACK_DIR;
+  return shared && fs.existsSync(shared) ? shared : undefined;
+}
+
 /** The run's packed tarball (of which packTarball gives each file a copy), if this run has one. */
 function sharedTarball(): string | undefined {
-  const done = process.env.CHS_PACK_DIR && path.join(process.env.CHS_PACK_DIR, 'tarball');
+  const shared = sharedRunDir();
+  const done = shared && path.join(shared, 'tarball');
   return done && fs.existsSync(done) ? fs.readFileSync(done, 'utf-8') : undefined;
+}
+
+/** Commits everything in the repo, as a team member would. */
+export function commit(repo: string, message: string): void {
+  ok('git', ['add', '-A'], repo);
+  ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', message], repo);
 }
 
 /** `git status --porcelain`: empty when the build and re-synthesis changed nothing. */
