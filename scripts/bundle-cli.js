@@ -32,6 +32,11 @@ const OUTFILE = path.resolve(process.argv[2] ?? path.join(ROOT, 'lib', 'cli.bund
 const SAFE_REQUIRE_MEMBERS = new Set(['extensions']);
 // `module.X` that behave the same in the bundle (esbuild gives each module its own `module.exports`).
 const SAFE_MODULE_MEMBERS = new Set(['exports']);
+// Modules that projen requires at load time but the CLI never uses while it writes files (about 10 % of its
+// CPU): dax runs tasks, xmlbuilder2 writes XML (Java projects), @iarna/toml TOML (Python projects). A module-level
+// `const x = require("<one of them>")` (or `__importStar(require(…))`) becomes an object that loads the module on
+// first use; a binding used other than as `x.member` fails the build.
+const LOADED_ON_FIRST_USE = new Set(['dax', 'xmlbuilder2', '@iarna/toml']);
 
 /** Where a module lives at run time, as code for the banner's helper, or an error. */
 function locationOf(file) {
@@ -123,8 +128,11 @@ function rewrite(source, file) {
     },
   });
   if (!declared.has('module')) problems.push(...moduleProblems);
+  const lazy = loadedOnFirstUse(ast, where);
+  problems.push(...lazy.problems);
   if (problems.length > 0) throw new Error(problems.join('\n'));
-  if (!uses.dirname && !uses.filename && !uses.require) return undefined;
+  edits.push(...lazy.edits);
+  if (!uses.dirname && !uses.filename && !uses.require) return applyEdits(source, edits);
   if (declared.has('__dirname') || declared.has('__filename') || declared.has('__chsRequire')) {
     throw new Error(`${path.relative(ROOT, file)} declares its own __dirname, __filename or __chsRequire`);
   }
@@ -137,12 +145,56 @@ function rewrite(source, file) {
   if (uses.dirname) declarations.push('__dirname = __chsBundle.dirname(__filename)');
   if (uses.require) declarations.push('__chsRequire = __chsBundle.requireFrom(__filename)');
   edits.push([at, at, ` var ${declarations.join(', ')};`]);
+  return applyEdits(source, edits);
+}
 
+/** The source with the edits ([start, end, replacement], not overlapping) made, or undefined when there are none. */
+function applyEdits(source, edits) {
+  if (edits.length === 0) return undefined;
   let output = source;
   for (const [start, end, text] of edits.sort((a, b) => b[0] - a[0])) {
     output = output.slice(0, start) + text + output.slice(end);
   }
   return output;
+}
+
+/** The edits that make LOADED_ON_FIRST_USE modules load on first use, and what prevents it. */
+function loadedOnFirstUse(ast, where) {
+  const edits = [];
+  const problems = [];
+  const isRequire = (node) => node?.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'require'
+    && node.arguments.length === 1 && node.arguments[0].type === 'Literal' && LOADED_ON_FIRST_USE.has(node.arguments[0].value);
+  const bindings = new Map(); // name → its declarator
+  for (const statement of ast.body) {
+    if (statement.type !== 'VariableDeclaration') continue;
+    for (const declarator of statement.declarations) {
+      const init = declarator.init;
+      const required = isRequire(init) || (init?.type === 'CallExpression' && init.callee.type === 'Identifier'
+        && init.callee.name === '__importStar' && init.arguments.length === 1 && isRequire(init.arguments[0]));
+      if (!required) continue;
+      if (declarator.id.type !== 'Identifier') {
+        problems.push(`${where(declarator)}: a module loaded on first use must be bound to one name`);
+        continue;
+      }
+      bindings.set(declarator.id.name, declarator);
+    }
+  }
+  if (bindings.size === 0) return { edits, problems };
+  walk.ancestor(ast, {
+    Identifier(node, _state, ancestors) {
+      const declarator = bindings.get(node.name);
+      if (!declarator || node === declarator.id) return;
+      const parent = ancestors[ancestors.length - 2];
+      if (!(parent.type === 'MemberExpression' && parent.object === node)) {
+        problems.push(`${where(node)}: ${node.name} (loaded on first use) is used other than as ${node.name}.member`);
+      }
+    },
+  });
+  for (const declarator of bindings.values()) {
+    const { start, end } = declarator.init;
+    edits.push([start, start, '__chsBundle.onFirstUse(() => '], [end, end, ')']);
+  }
+  return { edits, problems };
 }
 
 // Defined at the top of the bundle: where our package and each dependency are installed.
@@ -171,6 +223,12 @@ var __chsBundle = (() => {
     },
     dirname: path.dirname,
     requireFrom: createRequire,
+    // A module's exports, loaded when a member is first read.
+    onFirstUse(load) {
+      let loaded;
+      const exports = () => (loaded ??= load());
+      return new Proxy({}, { get: (_, name) => exports()[name], has: (_, name) => name in exports() });
+    },
   };
 })();`;
 
@@ -222,4 +280,4 @@ async function main() {
 
 // Run by the compile task; required by test/bundle-cli.test.ts for `rewrite`.
 if (require.main === module) void main();
-module.exports = { rewrite };
+module.exports = { rewrite, BANNER };

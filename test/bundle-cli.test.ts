@@ -3,7 +3,7 @@ import * as path from 'path';
 // scripts/bundle-cli.js rewrites what a bundled module would get wrong (see the script); what it
 // cannot make behave as installed must fail the build, naming the file and line.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { rewrite } = require('../scripts/bundle-cli.js') as { rewrite: (source: string, file: string) => string | undefined };
+const { rewrite, BANNER } = require('../scripts/bundle-cli.js') as { rewrite: (source: string, file: string) => string | undefined; BANNER: string };
 const ROOT = path.join(__dirname, '..');
 const DEPENDENCY = path.join(ROOT, 'node_modules', 'a', 'node_modules', '@b', 'c', 'lib', 'x.js');
 const OWN = path.join(ROOT, 'lib', 'cli', 'x.js');
@@ -44,5 +44,36 @@ describe('the bundle\'s rewrite of a module', () => {
 
   test('a module of its own (webpack\'s bootstrap) may use its own module.loaded', () => {
     expect(rewrite('var module = { loaded: false };\nmodule.loaded = true;\n', DEPENDENCY)).toBeUndefined();
+  });
+});
+
+describe('modules projen loads but the CLI does not use while it writes files', () => {
+  const PROJEN = path.join(ROOT, 'node_modules', 'projen', 'lib', 'x.js');
+
+  test('are loaded on first use: a module-level require, or __importStar of one', () => {
+    const source = 'const dax_1 = require("dax");\nconst TOML = __importStar(require("@iarna/toml"));\nconst fs = require("fs");\n'
+      + 'function f() { return dax_1.$.escapeArg(TOML.stringify({})); }\n';
+    expect(rewrite(source, PROJEN)).toBe('const dax_1 = __chsBundle.onFirstUse(() => require("dax"));\n'
+      + 'const TOML = __chsBundle.onFirstUse(() => __importStar(require("@iarna/toml")));\nconst fs = require("fs");\n'
+      + 'function f() { return dax_1.$.escapeArg(TOML.stringify({})); }\n');
+  });
+
+  test('fail the build when the binding is used other than by its members', () => {
+    expect(() => rewrite('const xml = require("xmlbuilder2");\nexport2(xml);\n', PROJEN))
+      .toThrow('node_modules/projen/lib/x.js:2: xml (loaded on first use) is used other than as xml.member');
+    expect(() => rewrite('const { create } = require("xmlbuilder2");\n', PROJEN))
+      .toThrow('node_modules/projen/lib/x.js:1: a module loaded on first use must be bound to one name');
+  });
+
+  test('the loader reads the module once, when a member is first read', () => {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const bundle = new Function('require', '__dirname', `${BANNER}\nreturn __chsBundle;`)(require, path.join(ROOT, 'lib'));
+    const load = jest.fn(() => ({ $: 'dax', escapeArg: (arg: string) => `'${arg}'` }));
+    const module = bundle.onFirstUse(load);
+    expect(load).not.toHaveBeenCalled();
+    expect(module.$).toBe('dax');
+    expect(module.escapeArg('a b')).toBe("'a b'");
+    expect('escapeArg' in module).toBe(true);
+    expect(load).toHaveBeenCalledTimes(1);
   });
 });
