@@ -43,6 +43,23 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
+/**
+ * What a CLI run loaded of projen and the templates, for the runs that must stop before generating: the
+ * environment for runCli (a module preloaded with NODE_OPTIONS records it when the process exits), and a reader.
+ */
+export function loadProbe(extra: NodeJS.ProcessEnv = {}): { env: NodeJS.ProcessEnv; loaded: () => string[] } {
+  const report = path.join(tempDir('chs-probe-'), 'loaded.json');
+  const probe = path.join(__dirname, 'load-probe.js');
+  return {
+    env: cleanEnv({ ...extra, NODE_OPTIONS: `--require=${probe}`, CHS_LOAD_PROBE: report }),
+    loaded: () => {
+      const loaded = JSON.parse(fs.readFileSync(report, 'utf-8'));
+      fs.rmSync(path.dirname(report), { recursive: true, force: true });
+      return loaded;
+    },
+  };
+}
+
 /** Runs the built CLI with stdin a closed pipe (not a terminal), as in CI. */
 export function runCli(args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeout?: number }): CliRun {
   const result = spawnSync(process.execPath, [BIN, ...args], {
