@@ -100,7 +100,7 @@ project.tsconfigDev.addExclude('e2e/fixtures/**');
 
 // Every compile also precompiles the templates into lib/templates.js (see the script).
 project.compileTask.exec('node scripts/precompile-templates.js');
-// …and bundles the CLI into lib/cli.bundle.js, which bin/create-hybrid-serverless runs (see the script).
+// …and bundles the CLI into lib/cli.bundle.js and lib/cli-generate.bundle.js, which bin/create-hybrid-serverless runs (see the script).
 project.compileTask.exec('node scripts/bundle-cli.js');
 
 // `npx projen sample`: generate ./sample-app with the CLI from the packed tarball, install it

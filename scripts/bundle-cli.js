@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // Part of `npx projen compile`: bundles the CLI (lib/cli/main.js and everything it requires: projen,
-// constructs, prompts, handlebars…) into one file, lib/cli.bundle.js, which bin/create-hybrid-serverless
-// runs. Node then reads and compiles one file instead of about 770 modules (projen alone has 624),
-// which cuts the CPU time of `npx create-hybrid-serverless` by about a third. lib/index.js (the project type that
-// .projenrc.ts files load) stays unbundled: it must share the repo's own projen.
+// constructs, prompts, handlebars…) into two files, which bin/create-hybrid-serverless runs. Node then
+// reads and compiles two files instead of about 770 modules (projen alone has 624), which cuts the CPU
+// time of `npx create-hybrid-serverless` by about a third. lib/cli.bundle.js holds what answers at once
+// (arguments, checks, help, questions); lib/cli-generate.bundle.js (lib/generate.js: projen, the project
+// type) is loaded only to generate, so --help and bad input do not parse its 2.9 MB. lib/index.js (the
+// project type that .projenrc.ts files load) stays unbundled: it must share the repo's own projen.
 //
 // A bundled module must behave as it did installed. What esbuild would get wrong is rewritten in
 // each module as it is loaded (the plugin below), found by parsing it, not by hand:
@@ -17,7 +19,7 @@
 // - anything else that depends on a module's own location (`require.main`, `require.cache`,
 //   `module.filename`, `import.meta`, `import(<not a string>)`…) fails the build, as does every
 //   esbuild warning: a new trap is an error here, not a surprise for a user.
-//   node scripts/bundle-cli.js [output file]
+//   node scripts/bundle-cli.js
 const fs = require('fs');
 const path = require('path');
 const acorn = require('acorn');
@@ -25,8 +27,10 @@ const walk = require('acorn-walk');
 const esbuild = require('esbuild');
 
 const ROOT = path.resolve(__dirname, '..');
-const ENTRY = path.join(ROOT, 'lib', 'cli', 'main.js');
-const OUTFILE = path.resolve(process.argv[2] ?? path.join(ROOT, 'lib', 'cli.bundle.js'));
+const OUTDIR = path.join(ROOT, 'lib');
+// The CLI, and the part of it that only generating needs (`require('../generate')` in lib/cli/create.js).
+const FRONT = { entry: path.join(ROOT, 'lib', 'cli', 'main.js'), outfile: path.join(OUTDIR, 'cli.bundle.js') };
+const GENERATE = { entry: path.join(ROOT, 'lib', 'generate.js'), outfile: path.join(OUTDIR, 'cli-generate.bundle.js') };
 
 // `require.X` that behave the same in the bundle: the process-wide registry of file extensions.
 const SAFE_REQUIRE_MEMBERS = new Set(['extensions']);
@@ -204,7 +208,7 @@ const BANNER = `
 var __chsBundle = (() => {
   const fs = require("fs"), path = require("path"), { createRequire } = require("module");
   // The package root, from where this file is in it.
-  const root = path.join(__dirname, ${JSON.stringify(path.relative(path.dirname(OUTFILE), ROOT).split(path.sep).join('/'))});
+  const root = path.join(__dirname, ${JSON.stringify(path.relative(OUTDIR, ROOT).split(path.sep).join('/'))});
   const found = new Map();
   // A package's directory, looked up from \`from\` as Node does (node_modules of each parent directory).
   function find(name, from) {
@@ -243,10 +247,20 @@ const locationPlugin = {
   },
 };
 
-async function main() {
+/** The front bundle requires the generate bundle, beside it, where lib/cli/create.js requires lib/generate.js. */
+const generateApart = {
+  name: 'generate-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/generate$/ }, (args) => (path.join(args.resolveDir, args.path) === GENERATE.entry.replace(/\.js$/, '')
+      ? { path: `./${path.basename(GENERATE.outfile)}`, external: true } : undefined));
+  },
+};
+
+/** Bundles one entry point; exits with esbuild's errors and warnings, named by file and line. */
+async function bundle({ entry, outfile }, plugins) {
   const result = await esbuild.build({
-    entryPoints: [ENTRY],
-    outfile: OUTFILE,
+    entryPoints: [entry],
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -254,7 +268,7 @@ async function main() {
     banner: { js: BANNER.trim() },
     // Less to parse (about 15 ms of CPU); names are kept, so stack traces still read.
     minifyWhitespace: true,
-    plugins: [locationPlugin],
+    plugins: [...plugins, locationPlugin],
     metafile: true,
     logLevel: 'silent',
     // A require that the plugin missed would stay in the bundle and resolve from the wrong place.
@@ -274,10 +288,28 @@ async function main() {
     process.exit(1);
   }
   const inputs = Object.keys(result.metafile.inputs);
-  const size = fs.statSync(OUTFILE).size;
-  console.log(`bundled ${inputs.length} modules into ${path.relative(process.cwd(), OUTFILE)} (${(size / 1e6).toFixed(1)} MB)`);
+  const size = fs.statSync(outfile).size;
+  console.log(`bundled ${inputs.length} modules into ${path.relative(process.cwd(), outfile)} (${(size / 1e6).toFixed(1)} MB)`);
+  return inputs;
 }
 
-// Run by the compile task; required by test/bundle-cli.test.ts for `rewrite`.
+/** What the front bundle must not carry (its inputs, relative to the package root): projen and the project type. */
+function onlyForGenerating(inputs) {
+  return inputs.filter((input) => /(^|\/)node_modules\/projen\/|^lib\/(generate|project)\.js$/.test(input));
+}
+
+async function main() {
+  const front = await bundle(FRONT, [generateApart]);
+  // What answers at once must not carry projen: a static import of it (or of the project type) would.
+  const heavy = onlyForGenerating(front);
+  if (heavy.length > 0) {
+    console.error(`bundle-cli: ${path.relative(process.cwd(), FRONT.outfile)} would carry what only generating needs: ${heavy.slice(0, 3).join(', ')}`
+      + ' (require it from lib/generate.js, which lib/cli/create.js loads lazily)');
+    process.exit(1);
+  }
+  await bundle(GENERATE, []);
+}
+
+// Run by the compile task; required by test/bundle-cli.test.ts.
 if (require.main === module) void main();
-module.exports = { rewrite, BANNER };
+module.exports = { rewrite, BANNER, onlyForGenerating };

@@ -1,9 +1,14 @@
+import * as fs from 'fs';
 import * as path from 'path';
 
 // scripts/bundle-cli.js rewrites what a bundled module would get wrong (see the script); what it
 // cannot make behave as installed must fail the build, naming the file and line.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { rewrite, BANNER } = require('../scripts/bundle-cli.js') as { rewrite: (source: string, file: string) => string | undefined; BANNER: string };
+const { rewrite, BANNER, onlyForGenerating } = require('../scripts/bundle-cli.js') as {
+  rewrite: (source: string, file: string) => string | undefined;
+  BANNER: string;
+  onlyForGenerating: (inputs: string[]) => string[];
+};
 const ROOT = path.join(__dirname, '..');
 const DEPENDENCY = path.join(ROOT, 'node_modules', 'a', 'node_modules', '@b', 'c', 'lib', 'x.js');
 const OWN = path.join(ROOT, 'lib', 'cli', 'x.js');
@@ -75,5 +80,18 @@ describe('modules projen loads but the CLI does not use while it writes files', 
     expect(module.escapeArg('a b')).toBe("'a b'");
     expect('escapeArg' in module).toBe(true);
     expect(load).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the two bundles', () => {
+  test('what answers at once (lib/cli.bundle.js) carries neither projen nor the project type', () => {
+    // lib/cli.bundle.js as the compile built it: the bin's, with everything but what generating needs.
+    const front = fs.readFileSync(path.join(ROOT, 'lib', 'cli.bundle.js'), 'utf-8');
+    expect(front).toContain('require("./cli-generate.bundle.js")');
+    expect(front).not.toMatch(/node_modules\/projen\//);
+    // The compile fails on a front that would carry them.
+    expect(onlyForGenerating(['lib/cli/main.js', 'node_modules/prompts/index.js', 'node_modules/projen/lib/index.js', 'lib/project.js']))
+      .toEqual(['node_modules/projen/lib/index.js', 'lib/project.js']);
+    expect(onlyForGenerating(['lib/cli/main.js', 'lib/settings.js', 'node_modules/handlebars/runtime.js'])).toEqual([]);
   });
 });

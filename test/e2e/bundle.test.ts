@@ -3,7 +3,8 @@ import * as path from 'path';
 import { repack } from './registry';
 import { freshDir, ok, packTarball } from './util';
 
-// The CLI runs as one bundled file, lib/cli.bundle.js (scripts/bundle-cli.js). What a bundle would
+// The CLI runs as two bundled files, lib/cli.bundle.js and, to generate, lib/cli-generate.bundle.js
+// (scripts/bundle-cli.js). What a bundle would
 // bake in at build time must still be read from the installed package at run time: its version
 // (a release is the same files with another version) and the precompiled templates.
 describe('the packed CLI is the bundle', () => {
@@ -17,13 +18,16 @@ describe('the packed CLI is the bundle', () => {
   test('the tarball has the bundle, and its bin runs it', () => {
     const files = ok('tar', ['-tzf', tarball], parent).split('\n');
     expect(files).toContain('package/lib/cli.bundle.js');
+    // What only generating needs, loaded by the first when it generates.
+    expect(files).toContain('package/lib/cli-generate.bundle.js');
     expect(files).toContain('package/bin/create-hybrid-serverless');
     const bin = ok('tar', ['-xzOf', tarball, 'package/bin/create-hybrid-serverless'], parent);
     expect(bin).toContain("require('../lib/cli.bundle.js')");
   });
 
   test('without the unbundled CLI, it reports the installed version and writes the installed templates', () => {
-    const release = repack(tarball, VERSION, (js) => js.replace(SENTENCE, 'The settings of a repacked release.'), ['lib/cli']);
+    const release = repack(tarball, VERSION, (js) => js.replace(SENTENCE, 'The settings of a repacked release.'),
+      ['lib/cli', 'lib/generate.js', 'lib/project.js']);
     expect(cli(release, ['--version']).trim()).toBe(VERSION);
     expect(cli(release, ['--help'])).toContain(VERSION);
     cli(release, ['repacked-app', '--yes', '--no-install', '--no-git']);
