@@ -209,25 +209,21 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     }
   });
 
-  test('turns red when the build no longer runs `cdk synth`: the cdk-nag check never reads an older report', () => {
-    // Inside the build the check reads the report of the build's own `cdk synth`; a team that takes the synth out
-    // of its build loses the check, and is told so, instead of passing on the report of an earlier synth.
-    const projenrc = read('.projenrc.ts');
+  test('turns red inside the build when a source changed since the build\'s `cdk synth`: the cdk-nag check never reads an older report', () => {
+    // Inside `npx projen build` (HYBRID_SERVERLESS_BUILD set) the check reads the report of the build's own
+    // `cdk synth`; a build whose synth did not run (a team that takes it out of the build, say) must not pass on the
+    // report of an earlier one. The test step as the build runs it, after a change the last synth did not see.
     const stack = read('src/app-stack.ts');
-    write('.projenrc.ts', projenrc.replace('project.synth();', 'project.postCompileTask.reset();\nproject.synth();'));
     write('src/app-stack.ts', `${stack}// The team's edit since the last synth.\n`);
     try {
-      const build = run('npx', ['projen', 'build'], repo);
-      expect(build.status).not.toBe(0);
-      expect(build.output).not.toContain('synth:silent');
-      expect(build.output).toMatch(/● security gates › cdk-nag AwsSolutions checked every environment of the app of src\/main\.ts .*\[cdk-nag\]/);
-      // The first source newer than the report (as root, projen has rewritten cdk.json; else the team's edit).
-      expect(build.output).toMatch(/cdk\.out\/validation-report\.json is older than (cdk\.json|src\/app-stack\.ts): the build's `cdk synth` \(post-compile\) did not run/);
-      expect(build.output).toMatch(/Tests:\s+1 failed, \d+ passed/);
+      const managedTest = run('npx', ['jest', 'test/hybrid/infrastructure.test.ts'], repo, { env: { HYBRID_SERVERLESS_BUILD: 'true' } });
+      expect(managedTest.status).not.toBe(0);
+      expect(managedTest.output).toMatch(/✕ cdk-nag AwsSolutions checked every environment of the app of src\/main\.ts .*\[cdk-nag\]/);
+      // The first of the sources newer than the report: this edit, or an earlier test's to src/main.ts.
+      expect(managedTest.output).toMatch(/cdk\.out\/validation-report\.json is older than src\/(app-stack|main)\.ts: the build's `cdk synth` \(post-compile\) did not run/);
+      expect(managedTest.output).toMatch(/Tests:\s+1 failed, \d+ passed/);
     } finally {
-      write('.projenrc.ts', projenrc);
       write('src/app-stack.ts', stack);
-      ok('npx', ['projen'], repo);
     }
   });
 
