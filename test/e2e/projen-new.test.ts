@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { freshDir, gitStatus, ok, packTarball, ROOT, templateOf } from './util';
+import { commit, freshDir, gitStatus, ok, packTarball, ROOT, templateOf } from './util';
 
 describe('projen new --from create-hybrid-serverless', () => {
   const tarball = packTarball();
@@ -26,8 +26,7 @@ describe('projen new --from create-hybrid-serverless', () => {
     fs.writeFileSync(projenrcFile, projenrc.replace(commented, '$1$2'));
     expect(fs.readFileSync(projenrcFile, 'utf-8')).not.toMatch(/^\s*\/\/ \w+:/m);
     ok('git', ['init', '-q'], repo);
-    ok('git', ['add', '-A'], repo);
-    ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'new'], repo);
+    commit(repo, 'new');
 
     const output = ok('npx', ['projen', 'build'], repo);
     expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LocalRegistry, repack, startRegistry } from './registry';
-import { freshDir, gitStatus, ok, packTarball } from './util';
+import { commit, freshDir, gitStatus, ok, packTarball } from './util';
 
 // Upgrading a generated repo, by both documented routes, from releases published to a real npm
 // registry on 127.0.0.1 (verdaccio, everything but this package proxied to the public registry).
@@ -23,10 +23,6 @@ describe('a generated repo upgrades in one step', () => {
   const managed = () => fs.readFileSync(path.join(repo, 'src/hybrid/config.ts'), 'utf-8');
   const spec = () => JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf-8')).devDependencies['create-hybrid-serverless'];
   const installed = () => JSON.parse(fs.readFileSync(path.join(repo, 'node_modules/create-hybrid-serverless/package.json'), 'utf-8')).version;
-  const commit = (message: string) => {
-    ok('git', ['add', '-A'], repo);
-    ok('git', ['-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', message], repo);
-  };
 
   beforeAll(async () => {
     registry = await startRegistry();
@@ -47,7 +43,7 @@ describe('a generated repo upgrades in one step', () => {
     // owned, so no upgrade rewrites it, and it must keep building the same stack.
     fs.writeFileSync(path.join(repo, 'src/main.ts'), fs.readFileSync(path.join(__dirname, 'fixtures', 'legacy-main.ts'), 'utf-8')
       .replace('__STACK__', 'UpgradedApp'));
-    commit('the main.ts of a repo generated before environments');
+    commit(repo, 'the main.ts of a repo generated before environments');
   });
 
   test('the repo\'s own `npx projen upgrade` brings the next minor release and its managed files', () => {
@@ -56,7 +52,7 @@ describe('a generated repo upgrades in one step', () => {
     expect(installed()).toBe(v(1));
     expect(spec()).toBe(`^${v(1)}`);
     expect(managed()).toContain(`(release ${v(1)})`);
-    commit(`upgrade to ${v(1)}`);
+    commit(repo, `upgrade to ${v(1)}`);
     ok('npx', ['projen'], repo, env());
     expect(gitStatus(repo)).toBe('');
   });
@@ -68,7 +64,7 @@ describe('a generated repo upgrades in one step', () => {
     expect(installed()).toBe(v(2));
     expect(spec()).toBe(`^${v(2)}`);
     expect(managed()).toContain(`(release ${v(2)})`);
-    commit(`upgrade to ${v(2)}`);
+    commit(repo, `upgrade to ${v(2)}`);
     ok('npx', ['projen'], repo, env());
     expect(gitStatus(repo)).toBe('');
   });
@@ -82,7 +78,7 @@ describe('a generated repo upgrades in one step', () => {
     expect(output).toContain(`create-hybrid-serverless ${v(3)} is installed, ${v(2)} ran: synthesizing again with ${v(3)}`);
     expect(installed()).toBe(v(3));
     expect(managed()).toContain(`(release ${v(3)})`);
-    commit(`pin ${v(3)}`);
+    commit(repo, `pin ${v(3)}`);
     ok('npx', ['projen'], repo, env());
     expect(gitStatus(repo)).toBe('');
   });

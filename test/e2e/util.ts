@@ -20,8 +20,9 @@ export function run(command: string, args: string[], cwd: string, options: Spawn
     stdio: ['ignore', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
     ...options,
-    // Without what jest sets: projen silences its output and changes its version under
-    // NODE_ENV=test, and a team's terminal has neither.
+    // As at a team's terminal: without what jest sets (projen silences its output and changes its version under
+    // NODE_ENV=test), and without the CI of the run (under CI=true every `npx projen` that changes package.json
+    // reinstalls everything with `npm ci`, which a team's `npx projen` does not). A test passes CI where it means it.
     env: { ...withoutJest(process.env), TMPDIR: scratchDir(), ...options.env },
   });
   return { status: result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}` };
@@ -30,6 +31,7 @@ export function run(command: string, args: string[], cwd: string, options: Spawn
 function withoutJest(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const rest = { ...env };
   delete rest.JEST_WORKER_ID;
+  delete rest.CI;
   if (rest.NODE_ENV === 'test') delete rest.NODE_ENV;
   return rest;
 }
@@ -145,9 +147,8 @@ export function createWithSharedInstall(tarball: string, cwd: string, args: stri
   const shared = sharedRunDir();
   const cached = shared && path.join(shared, 'installs', key);
   if (cached && fs.existsSync(cached)) ok('cp', ['-a', path.join(cached, 'node_modules'), repo], repo);
-  // Without CI, as the CLI runs them: there is no lockfile yet for `npm ci`.
-  const asCli = { env: { CI: '' } };
-  ok('npm', ['install'], repo, asCli);
+  // Without CI (as every command here), as the CLI runs them: there is no lockfile yet for `npm ci`.
+  ok('npm', ['install'], repo);
   if (cached && !fs.existsSync(cached)) {
     // Copied whole, then renamed: another file never takes half a copy (and a second copy is dropped).
     const partial = `${cached}.${process.pid}`;
@@ -159,7 +160,7 @@ export function createWithSharedInstall(tarball: string, cwd: string, args: stri
       fs.rmSync(partial, { recursive: true, force: true });
     }
   }
-  const output = ok('npx', ['projen'], repo, asCli);
+  const output = ok('npx', ['projen'], repo);
   if (!args.includes('--no-git')) {
     ok('git', ['init', '-q'], repo);
     commit(repo, 'scaffold');
