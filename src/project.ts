@@ -165,5 +165,4 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     new Docs(this, context);
     new ProjenrcImports(this);
   }
-
 }

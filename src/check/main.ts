@@ -64,8 +64,10 @@ function requireFrom<T>(name: string, from: string): { module: T; file: string }
 export interface CheckResult {
   readonly typeErrors: number;
   readonly lintErrors: number;
-  readonly lintWarnings: number;
 }
+
+/** "1 type error", "2 type errors". */
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /**
  * Type-checks and lints in `cwd`, writing what it finds to `out` (tsc's and eslint's own formats;
@@ -89,19 +91,20 @@ export async function check(args: CheckArgs, cwd: string, out: (text: string) =>
     getNewLine: () => '\n',
   };
   // As tsc: the tsconfig's `pretty`, else NO_COLOR, FORCE_COLOR, else whether the output is a terminal.
-  const isPretty = () => parsed?.options.pretty
-    ?? (process.env.NO_COLOR ? false : process.env.FORCE_COLOR ? true : terminal);
-  const report = (diagnostics: readonly TS.Diagnostic[]) => {
-    if (diagnostics.length === 0) return;
-    if (!isPretty()) return out(ts.formatDiagnostics(diagnostics, formatHost));
-    out(ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost));
+  const pretty = parsed?.options.pretty ?? (process.env.NO_COLOR ? false : process.env.FORCE_COLOR ? true : terminal);
+  /** Writes the diagnostics as tsc does, and returns how many are errors. */
+  const report = (diagnostics: readonly TS.Diagnostic[]): number => {
     const errors = diagnostics.filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error).length;
-    out(`\nFound ${errors} error${errors === 1 ? '' : 's'}.\n\n`);
+    if (diagnostics.length === 0) return errors;
+    if (!pretty) {
+      out(ts.formatDiagnostics(diagnostics, formatHost));
+    } else {
+      out(ts.formatDiagnosticsWithColorAndContext(diagnostics, formatHost));
+      out(`\nFound ${count(errors, 'error')}.\n\n`);
+    }
+    return errors;
   };
-  if (!parsed) {
-    report(configDiagnostics);
-    return { typeErrors: Math.max(configDiagnostics.length, 1), lintErrors: 0, lintWarnings: 0 };
-  }
+  if (!parsed) return { typeErrors: Math.max(report(configDiagnostics), 1), lintErrors: 0 };
 
   // What `tsc --noEmit -p` reports, in its order: the tsconfig's, syntax, options, global, then
   // semantic errors; the incremental state (tsBuildInfoFile) is read and written as tsc does.
@@ -119,9 +122,7 @@ export async function check(args: CheckArgs, cwd: string, out: (text: string) =>
     if (diagnostics.length === fromConfig) diagnostics.push(...builder.getSemanticDiagnostics());
   }
   diagnostics.push(...builder.emit().diagnostics);
-  const sorted = ts.sortAndDeduplicateDiagnostics(diagnostics);
-  report(sorted);
-  const typeErrors = sorted.filter((diagnostic) => diagnostic.category === ts.DiagnosticCategory.Error).length;
+  const typeErrors = report(ts.sortAndDeduplicateDiagnostics(diagnostics));
 
   // eslint, as the eslint task runs it, with the program above in place of the one it would build.
   const flat = process.env.ESLINT_USE_FLAT_CONFIG !== 'false';
@@ -151,11 +152,7 @@ export async function check(args: CheckArgs, cwd: string, out: (text: string) =>
   const text = await formatter.format(results);
   // As eslint's command line prints it (console.log).
   if (text) out(`${text}\n`);
-  return {
-    typeErrors,
-    lintErrors: results.reduce((sum, result) => sum + result.errorCount, 0),
-    lintWarnings: results.reduce((sum, result) => sum + result.warningCount, 0),
-  };
+  return { typeErrors, lintErrors: results.reduce((sum, result) => sum + result.errorCount, 0) };
 }
 
 /** The command: exit 0 when both are clean, 1 on any type or lint error, 2 on a wrong command line. */
@@ -165,8 +162,8 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     const result = await check(args, process.cwd(), (text) => process.stdout.write(text), !!process.stdout.isTTY);
     if (result.typeErrors > 0 || result.lintErrors > 0) {
       const found = [
-        result.typeErrors > 0 ? `${result.typeErrors} type error${result.typeErrors === 1 ? '' : 's'}` : undefined,
-        result.lintErrors > 0 ? `${result.lintErrors} lint error${result.lintErrors === 1 ? '' : 's'}` : undefined,
+        result.typeErrors > 0 ? count(result.typeErrors, 'type error') : undefined,
+        result.lintErrors > 0 ? count(result.lintErrors, 'lint error') : undefined,
       ].filter(Boolean).join(' and ');
       process.stderr.write(`hybrid-serverless-check: ${found} (above).\n`);
       process.exitCode = 1;
