@@ -1,5 +1,6 @@
 import { OidcAuthSettings, SwitchedOffCheck, Topology } from './options';
 import { placeholdersIn, resolveAuth, ResolvedEnvironment, ResolvedSettings, SETTINGS, SettingKey } from './settings';
+import { IN_BUILD_ENV } from './tasks';
 import { Destination, parseDestination } from './validate';
 
 /**
@@ -44,6 +45,8 @@ export interface TemplateContext {
   readonly placeholders: ReadonlyArray<{ key: string; flag: string; question: string; value: string }>;
   /** The managed checks switched off in `.projenrc.ts`: id → reason. */
   readonly switchedOffChecks: Record<string, string>;
+  /** The variable the `build` task sets for the tasks it spawns (see src/tasks.ts). */
+  readonly inBuildEnv: string;
   /** The environments in deploy order, each with the settings that still hold placeholders. */
   readonly environments: ReadonlyArray<ResolvedEnvironment & {
     readonly placeholders: ReadonlyArray<{ key: string; question: string; value: string }>;
@@ -186,6 +189,7 @@ export function templateContext(name: string, settings: ResolvedSettings,
       value: JSON.stringify(settings[spec.key]),
     })),
     switchedOffChecks: Object.fromEntries(switchedOffChecks.map((check) => [check.id, check.reason])),
+    inBuildEnv: IN_BUILD_ENV,
     environments: environments.map((environment) => ({
       ...environment,
       placeholders: environmentPlaceholders(settings, environment),

@@ -179,6 +179,8 @@ describe('the build', () => {
     // The test task lints when run alone; inside the build, the check has.
     expect(tasks.test.steps).toContainEqual({ spawn: 'eslint', condition: '[ -z "$HYBRID_SERVERLESS_BUILD" ]' });
     expect(tasks.build.env).toEqual({ HYBRID_SERVERLESS_BUILD: 'true' });
+    // Inside the build, the managed cdk-nag check reads the report of the build's own synth.
+    expect(files['test/hybrid/infrastructure.test.ts']).toContain('process.env.HYBRID_SERVERLESS_BUILD ? assemblyOfTheBuild() : synthesizeMain()');
   });
 
   test('without eslint, the check is the typecheck', () => {
