@@ -1,6 +1,9 @@
 import { OidcAuthSettings, SwitchedOffCheck, Topology } from './options';
 import { placeholdersIn, resolveAuth, ResolvedEnvironment, ResolvedSettings, SETTINGS, SettingKey } from './settings';
 import { IN_BUILD_ENV } from './tasks';
+import {
+  Acknowledgement, CUSTOM_RESOURCE_ACKNOWLEDGEMENT, ENDPOINT_LOOKUP_ACKNOWLEDGEMENT, EVENT_SHAPES, EventShape, TOPOLOGIES, TopologySpec,
+} from './topologies';
 import { Destination, parseDestination } from './validate';
 
 /**
@@ -12,21 +15,18 @@ export interface TemplateContext {
   readonly settings: ResolvedSettings;
   /** The CDK stack's name (and construct id). */
   readonly stackName: string;
-  /** Topology "API Gateway via VPC endpoint" (behind the load balancer). */
-  readonly apigw: boolean;
-  readonly albLambda: boolean;
-  /** Topology "API Gateway, private custom domain": no load balancer. */
-  readonly privateDomain: boolean;
-  /** Whether the topology has an internal load balancer. */
-  readonly alb: boolean;
-  /** Whether there is a private REST API (either API Gateway topology). */
-  readonly restApi: boolean;
+  /** The chosen topology's spec (src/topologies.ts), with its name: templates ask it, never compare names. */
+  readonly topology: TopologySpec & { readonly name: Topology };
+  /** Every topology's name and spec, in the CLI's order (the docs' table). */
+  readonly topologies: ReadonlyArray<TopologySpec & { readonly name: Topology }>;
+  /** What `npx projen dev` says of the event it delivers, and what invokes the function with it. */
+  readonly eventLabel: string;
+  readonly eventInvoker: string;
+  /** Every event shape (the dev server's type). */
+  readonly eventShapes: readonly EventShape[];
   readonly frontend: boolean;
-  /** Whether interface endpoints are created (API Gateway topologies or frontend). */
+  /** Whether interface endpoints are created (an `execute-api` endpoint, or the frontend's S3 endpoint). */
   readonly endpoints: boolean;
-  /** The construct that wires the chosen topology, and its module. */
-  readonly apiClass: string;
-  readonly apiModule: string;
   /** The existing VPC endpoint to use, or false to create one. */
   readonly vpcEndpointId: string | false;
   /** Where the API function may send from inside the VPC; empty when it runs outside. */
@@ -37,10 +37,8 @@ export interface TemplateContext {
   readonly handlerInVpc: boolean;
   /** Concurrent executions reserved for the API function, or false for none. */
   readonly reservedConcurrency: number | false;
-  /** A one-line description of the chosen topology. */
-  readonly topologyTitle: string;
   /** The cdk-nag rules acknowledged in this app, where, and why: for the README's Security section. */
-  readonly acknowledgements: ReadonlyArray<{ rule: string; where: string; why: string }>;
+  readonly acknowledgements: readonly Acknowledgement[];
   /** Settings still holding placeholders, with their flag and question, for the README. */
   readonly placeholders: ReadonlyArray<{ key: string; flag: string; question: string; value: string }>;
   /** The managed checks switched off in `.projenrc.ts`: id → reason. */
@@ -63,24 +61,6 @@ export interface TemplateContext {
   readonly severalEnvironments: boolean;
 }
 
-const TOPOLOGY_MODULES: Record<Topology, { apiClass: string; apiModule: string; title: string }> = {
-  [Topology.ALB_LAMBDA]: {
-    apiClass: 'AlbLambdaApi',
-    apiModule: 'alb-lambda-api',
-    title: 'internal Application Load Balancer → Lambda',
-  },
-  [Topology.APIGW_VPCE]: {
-    apiClass: 'ApigwVpceApi',
-    apiModule: 'apigw-vpce-api',
-    title: 'internal Application Load Balancer → execute-api VPC endpoint → private API Gateway → Lambda',
-  },
-  [Topology.APIGW_PRIVATE_DOMAIN]: {
-    apiClass: 'ApigwPrivateDomainApi',
-    apiModule: 'apigw-private-domain-api',
-    title: 'private custom domain name → execute-api VPC endpoint → private API Gateway → Lambda, no load balancer',
-  },
-};
-
 /** A CloudFormation stack name from an npm name: `my-app` → `MyApp`, `1st-app` → `App1stApp`. */
 export function pascalCase(name: string): string {
   const pascal = name
@@ -93,11 +73,9 @@ export function pascalCase(name: string): string {
 }
 
 /** The cdk-nag acknowledgements the managed constructs make, for the chosen topology and frontend. */
-function acknowledgements(settings: ResolvedSettings, environments: readonly ResolvedEnvironment[]): TemplateContext['acknowledgements'] {
-  const alb = settings.topology !== Topology.APIGW_PRIVATE_DOMAIN;
-  const apigw = settings.topology !== Topology.ALB_LAMBDA;
-  const list = [
-    ...(alb ? [{ rule: 'S1', where: 'the access log bucket', why: 'it is the log destination; logging it to itself would loop' }] : []),
+function acknowledgements(settings: ResolvedSettings, environments: readonly ResolvedEnvironment[]): Acknowledgement[] {
+  const list: Acknowledgement[] = [
+    ...TOPOLOGIES[settings.topology].acknowledgements({ existingEndpoint: Boolean(settings.vpcEndpointId), authWhy: authWhy(environments) }),
     { rule: 'L1', where: 'the API function', why: 'projen sets nodejs24.x, the newest Node.js runtime; cdk-nag\'s list lags new runtimes' },
     { rule: 'IAM5', where: 'the API function\'s role', why: 'X-Ray\'s PutTraceSegments / PutTelemetryRecords take no resource-level permissions' },
   ];
@@ -108,24 +86,11 @@ function acknowledgements(settings: ResolvedSettings, environments: readonly Res
       why: 'Lambda manages the function\'s network interfaces: their ids are not known in advance, and the Describe actions take no resource-level permissions',
     });
   }
-  // Custom resources: endpoint lookups, and the policy of an execute-api endpoint the app creates.
-  if (apigw || settings.frontend) {
-    list.push({ rule: 'IAM4', where: 'CDK\'s AwsCustomResource provider', why: 'the AWS managed basic execution role, to write its logs' });
-  }
-  if (settings.topology === Topology.APIGW_VPCE || settings.frontend
-    || (settings.topology === Topology.APIGW_PRIVATE_DOMAIN && settings.vpcEndpointId)) {
-    list.push({ rule: 'IAM5', where: 'the endpoint lookup', why: 'ec2:DescribeNetworkInterfaces / DescribeVpcEndpoints have no resource-level permissions' });
-  }
-  if (apigw) {
-    list.push(
-      { rule: 'APIG4, COG4', where: 'the REST API', why: authWhy(environments) },
-      alb
-        ? { rule: 'APIG3', where: 'the stage', why: 'traffic arrives only through the internal ALB; a WAF web ACL belongs there if you want one' }
-        : { rule: 'APIG3', where: 'the stage', why: 'reachable only from the corporate network through the app\'s endpoint; associate a WAF web ACL with the stage if you want one' },
-      { rule: 'IAM4', where: 'API Gateway\'s CloudWatch role', why: 'the account-level role for execution logs; AWS maintains its policy' },
-    );
-  }
   if (settings.frontend) {
+    // The S3 endpoint's IPs are looked up at deploy time, as the execute-api endpoint's are.
+    for (const acknowledgement of [CUSTOM_RESOURCE_ACKNOWLEDGEMENT, ENDPOINT_LOOKUP_ACKNOWLEDGEMENT]) {
+      if (!list.includes(acknowledgement)) list.push(acknowledgement);
+    }
     list.push(
       { rule: 'IAM4, IAM5', where: 'CDK\'s BucketDeployment function', why: 'copies the built app; CDK grants object wildcards scoped to the asset bucket and the app bucket' },
       { rule: 'L1', where: 'CDK\'s BucketDeployment function', why: 'its runtime is chosen by aws-cdk-lib and follows CDK upgrades' },
@@ -156,23 +121,19 @@ function environmentPlaceholders(settings: ResolvedSettings, environment: Resolv
 
 export function templateContext(name: string, settings: ResolvedSettings,
   switchedOffChecks: readonly SwitchedOffCheck[] = [], environments: readonly ResolvedEnvironment[] = []): TemplateContext {
-  const topology = TOPOLOGY_MODULES[settings.topology];
   const placeholderKeys = placeholdersIn(settings);
   const destinations = (settings.handlerEgress ?? []).map((entry) => parseDestination(entry)!);
   return {
     name,
     settings,
     stackName: pascalCase(name.replace(/^@[^/]+\//, '')),
-    apigw: settings.topology === Topology.APIGW_VPCE,
-    albLambda: settings.topology === Topology.ALB_LAMBDA,
-    privateDomain: settings.topology === Topology.APIGW_PRIVATE_DOMAIN,
-    alb: settings.topology !== Topology.APIGW_PRIVATE_DOMAIN,
-    restApi: settings.topology !== Topology.ALB_LAMBDA,
+    topology: { name: settings.topology, ...TOPOLOGIES[settings.topology] },
+    topologies: (Object.keys(TOPOLOGIES) as Topology[]).map((topology) => ({ name: topology, ...TOPOLOGIES[topology] })),
+    eventLabel: EVENT_SHAPES[TOPOLOGIES[settings.topology].event].label,
+    eventInvoker: EVENT_SHAPES[TOPOLOGIES[settings.topology].event].invoker,
+    eventShapes: Object.values(EventShape),
     frontend: settings.frontend,
-    endpoints: settings.topology !== Topology.ALB_LAMBDA || settings.frontend,
-    apiClass: topology.apiClass,
-    apiModule: topology.apiModule,
-    topologyTitle: topology.title,
+    endpoints: TOPOLOGIES[settings.topology].executeApiEndpoint || settings.frontend,
     handlerDestinations: destinations,
     handlerDestinationRows: destinations.map(({ cidr, fromPort, toPort }) => ({
       cidr,

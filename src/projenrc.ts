@@ -1,3 +1,4 @@
+import { Topology } from './options';
 import { render, tsLiteral } from './render';
 
 /** The options written into a generated `.projenrc.ts`. */
@@ -11,7 +12,8 @@ const ENUM_OPTIONS: Record<string, { type: string; module: string; members: Reco
   topology: {
     type: 'Topology',
     module: 'create-hybrid-serverless',
-    members: { 'apigw-vpce': 'APIGW_VPCE', 'alb-lambda': 'ALB_LAMBDA', 'apigw-private-domain': 'APIGW_PRIVATE_DOMAIN' },
+    // Each topology's value to its member: `'alb-lambda'` → `ALB_LAMBDA`.
+    members: Object.fromEntries(Object.entries(Topology).map(([member, value]) => [value, member])),
   },
   packageManager: {
     type: 'javascript.NodePackageManager',

@@ -1,4 +1,5 @@
 import { EnvironmentSettings, HybridServerlessSettings, OidcAuthSettings, Topology } from './options';
+import { quoted, TOPOLOGIES, topologiesWith } from './topologies';
 import {
   Check, checkAccount, checkAuth, checkBoolean, checkCertificateArn, checkCorporateCidrs, checkDomain,
   checkDeployRoleArn, checkEnvironmentName, checkHandlerEgress, checkHostedZoneId, checkOneOf, checkProjectNameAllowingCapitals,
@@ -123,11 +124,11 @@ function environmentProblems(settings: HybridServerlessSettings, resolved: Resol
 /** Problems with a value of `auth` (named `auth.clientId`, `environments[1].auth.clientId`). */
 function authProblems(value: unknown, region: string, topology: Topology, key: string): SettingProblem[] {
   const problems = checkAuth(value, region).map((problem) => ({ key: problem.field ? `${key}.${problem.field}` : key, message: problem.message }));
-  if (problems.length === 0 && isAuthOn(value) && !FRONTEND_TOPOLOGIES.includes(topology)) {
+  if (problems.length === 0 && isAuthOn(value) && !TOPOLOGIES[topology]?.signIn) {
     problems.push({
       key,
       message: `the topology "${topology}" has no load balancer to sign users in at; choose ` +
-        `${FRONTEND_TOPOLOGIES.map((t) => `"${t}"`).join(' or ')} for sign-in, or an IAM or Lambda authorizer on the API.`,
+        `${quoted(topologiesWith('signIn'), 'or')} for sign-in, or an IAM or Lambda authorizer on the API.`,
     });
   }
   return problems;
@@ -220,35 +221,12 @@ export interface SettingSpec {
   readonly check: (value: unknown, settings: ResolvedSettings) => string | undefined;
 }
 
-/**
- * The topologies, for the question and `--help`: the path, what it costs a month per environment
- * (list prices, us-east-1, late 2026: see the hint), its limits and features.
- */
-const TOPOLOGY_CHOICES = [
-  {
-    value: Topology.APIGW_VPCE,
-    title: 'API Gateway via VPC endpoint',
-    description: 'ALB → execute-api endpoint → private REST API: ~$31/month + calls; 10 MB in, 6 MB out, 29 s; ' +
-      'throttling, request validation, authorizers; frontend',
-  },
-  {
-    value: Topology.ALB_LAMBDA,
-    title: 'ALB straight to Lambda',
-    description: 'ALB → Lambda: simpler, cheaper, one hop shorter: ~$16/month + capacity units; bodies up to 1 MB; frontend',
-  },
-  {
-    value: Topology.APIGW_PRIVATE_DOMAIN,
-    title: 'API Gateway, private custom domain',
-    description: 'execute-api endpoint → private REST API under its own name, no ALB: ~$15/month + calls; ' +
-      'API Gateway\'s features and limits; API only; a new domain answers after ~15 min',
-  },
-];
-
-/** The topologies that serve the single-page app (behind their load balancer). */
-export const FRONTEND_TOPOLOGIES: readonly Topology[] = [Topology.ALB_LAMBDA, Topology.APIGW_VPCE];
-
-/** The topologies with an `execute-api` endpoint, which `vpcEndpointId` may name. */
-export const ENDPOINT_TOPOLOGIES: readonly Topology[] = [Topology.APIGW_VPCE, Topology.APIGW_PRIVATE_DOMAIN];
+/** The topologies, for the question and `--help`: the path, what it costs a month per environment, its limits and features. */
+const TOPOLOGY_CHOICES = (Object.keys(TOPOLOGIES) as Topology[]).map((topology) => ({
+  value: topology,
+  title: TOPOLOGIES[topology].menu.title,
+  description: TOPOLOGIES[topology].menu.hint,
+}));
 
 const fixed = (check: Check<unknown>) => (value: unknown) => check(value);
 
@@ -273,10 +251,10 @@ export const SETTINGS: readonly SettingSpec[] = [
     question: 'Serve a single-page web app next to the API (same host name, no CORS)?',
     dependsOn: ['topology'],
     // Not asked where it cannot be had; given anyway (flag, answers file), it is refused.
-    when: (settings) => FRONTEND_TOPOLOGIES.includes(settings.topology),
-    check: (value, settings) => checkBoolean(value) ?? (value === true && !FRONTEND_TOPOLOGIES.includes(settings.topology)
+    when: (settings) => TOPOLOGIES[settings.topology]?.frontend === true,
+    check: (value, settings) => checkBoolean(value) ?? (value === true && !TOPOLOGIES[settings.topology]?.frontend
       ? `the topology "${settings.topology}" serves the API only, with no load balancer to serve the app from; ` +
-        `choose ${FRONTEND_TOPOLOGIES.map((t) => `"${t}"`).join(' or ')} for a frontend, or leave it off.`
+        `choose ${quoted(topologiesWith('frontend'), 'or')} for a frontend, or leave it off.`
       : undefined),
   },
   {
@@ -370,7 +348,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     flag: '--vpc-endpoint-id',
     kind: 'string',
     optional: true,
-    when: (settings) => ENDPOINT_TOPOLOGIES.includes(settings.topology),
+    when: (settings) => TOPOLOGIES[settings.topology]?.executeApiEndpoint === true,
     summary: 'an existing execute-api VPC endpoint (vpce-…) for the apigw-* topologies; default: create one',
     metavar: '<vpce-…>',
     dependsOn: ['topology'],
@@ -378,8 +356,8 @@ export const SETTINGS: readonly SettingSpec[] = [
     hint: 'in the subnets above; never one that serves a public custom domain name',
     check: (value, settings) => {
       if (value === undefined) return undefined;
-      if (!ENDPOINT_TOPOLOGIES.includes(settings.topology)) {
-        return `applies only to the topologies ${ENDPOINT_TOPOLOGIES.map((t) => `"${t}"`).join(' and ')}; ` +
+      if (!TOPOLOGIES[settings.topology]?.executeApiEndpoint) {
+        return `applies only to the topologies ${quoted(topologiesWith('executeApiEndpoint'), 'and')}; ` +
           'remove it or choose one of them.';
       }
       return checkVpcEndpointId(value);

@@ -106,7 +106,7 @@ describe('HybridServerlessApp', () => {
   test('refuses invalid options with a message naming each option', () => {
     expect(() => newProject({ subnetIds: ['subnet-1'], corporateCidrs: ['0.0.0.0/0'], region: 'eu-west-9' }))
       .toThrow(/region: .*not an AWS region. Did you mean "eu-west-1"\?[\s\S]*subnetIds: .*not a subnet id[\s\S]*corporateCidrs: .*whole internet/);
-    expect(() => newProject({ topology: 'alb' as Topology })).toThrow(/topology: "alb" is not one of "apigw-vpce", "alb-lambda"/);
+    expect(() => newProject({ topology: 'alb' as Topology })).toThrow(/topology: "alb" is not one of "alb-lambda", "apigw-vpce", "apigw-private-domain"/);
   });
 
   test('never overwrites a file the team owns, and always rewrites a managed one', () => {
@@ -134,7 +134,7 @@ describe('HybridServerlessApp', () => {
     expect(files['src/hybrid/apigw-vpce-api.ts']).toContain('export class ApigwVpceApi');
     expect(files['src/hybrid/alb-lambda-api.ts']).toBeUndefined();
     expect(files['src/hybrid/private-app.ts']).toContain("import { ApigwVpceApi } from './apigw-vpce-api';");
-    expect(files['test/hybrid/infrastructure.test.ts']).toContain('topology "API Gateway via VPC endpoint"');
+    expect(files['test/hybrid/infrastructure.test.ts']).toContain("describe('API Gateway via VPC endpoint'");
     expect(files['test/hybrid/infrastructure.test.ts']).not.toContain('topology "ALB to Lambda"');
     expect(files['docs/architecture.md']).toContain('Private DNS on the endpoint is off');
   });

@@ -58,7 +58,8 @@ describe('templates', () => {
     const sources = fs.readdirSync(path.join(__dirname, '..', 'src', 'components'))
       .map((file) => fs.readFileSync(path.join(__dirname, '..', 'src', 'components', file), 'utf-8')).join('\n')
       + fs.readFileSync(path.join(__dirname, '..', 'src', 'projenrc.ts'), 'utf-8')
-      + fs.readFileSync(path.join(__dirname, '..', 'src', 'context.ts'), 'utf-8');
+      + fs.readFileSync(path.join(__dirname, '..', 'src', 'context.ts'), 'utf-8')
+      + fs.readFileSync(path.join(__dirname, '..', 'src', 'topologies.ts'), 'utf-8');
     for (const template of templates) {
       const base = path.basename(template).replace(/\.ts$/, '');
       expect({ template, used: sources.includes(template) || sources.includes(base) }).toEqual({ template, used: true });
@@ -81,10 +82,13 @@ describe('precompiled templates', () => {
 
   test.each([
     [Topology.ALB_LAMBDA, false], [Topology.ALB_LAMBDA, true], [Topology.APIGW_VPCE, false], [Topology.APIGW_VPCE, true],
+    [Topology.APIGW_PRIVATE_DOMAIN, false],
   ])('render as their sources do (%s, frontend %s)', (topology, frontend) => {
     const context = templateContext('my-app', withDefaults({ topology, frontend, corporateCidrs: ['10.0.0.0/8', 'fd00::/8'] }));
     for (const name of templateNames()) {
-      const ctx = name === '.projenrc.ts' ? { entries: [{ key: 'name', literal: "'my-app'" }], usesPackageManager: true } : context;
+      const ctx = name === '.projenrc.ts' ? { entries: [{ key: 'name', literal: "'my-app'" }], usesPackageManager: true }
+        // What the Docs component renders into the architecture document.
+        : { ...context, topologyDocs: 'the topology\'s part', eventDocs: 'the event\'s part' };
       expect({ name, text: runtime.template(specs[name])(ctx) }).toEqual({ name, text: templateFor(name, true)(ctx) });
     }
   });

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { EnvironmentSettings, OidcAuthSettings } from '../options';
-import { DEFAULT_ENVIRONMENT, FRONTEND_TOPOLOGIES, isAuthOn, placeholdersIn, ResolvedSettings, SETTINGS, withDefaults } from '../settings';
+import { DEFAULT_ENVIRONMENT, isAuthOn, placeholdersIn, ResolvedSettings, SETTINGS, withDefaults } from '../settings';
+import { TOPOLOGIES } from '../topologies';
 import { checkProjectName, show } from '../validate';
 import { DEFAULT_DIRECTORY, formatTargetDir, parseArgs } from './args';
 import { Generator, writeProject, WriteResult } from './create';
@@ -143,7 +144,7 @@ async function create(argv: readonly string[], context: Context): Promise<number
   }
   // The sign-in: the answers file's, or asked where there is a load balancer to sign in at.
   let auth = answers.auth as OidcAuthSettings | false | undefined;
-  if (interactive && auth === undefined && FRONTEND_TOPOLOGIES.includes(withDefaults(valuesOf(given)).topology)) {
+  if (interactive && auth === undefined && TOPOLOGIES[withDefaults(valuesOf(given)).topology]?.signIn) {
     auth = await askAuth({ region: withDefaults(valuesOf(given)).region, ask: context.ask, note: out });
   }
   const environments = environmentsGiven?.value as EnvironmentSettings[] | undefined
@@ -301,7 +302,7 @@ function summaryOf(targetPath: string, settings: ResolvedSettings, environments:
 }
 
 function summary(settings: ResolvedSettings): string {
-  const topology = SETTINGS[0].choices?.find((choice) => choice.value === settings.topology)?.title ?? settings.topology;
+  const topology = TOPOLOGIES[settings.topology]?.menu.title ?? settings.topology;
   return `${topology}, ${settings.frontend ? 'with a frontend' : 'API only'}, ${show(settings.domain)}`;
 }
 

@@ -49,7 +49,6 @@ export class DevLoop extends Component {
     new ManagedFile(project, DEV_SERVER, {
       context: {
         ...context,
-        topology: context.settings.topology,
         entryPoint: API_ENTRYPOINT,
         // As the bundle task builds the entry point.
         tsconfig: project.tsconfigDev.fileName,

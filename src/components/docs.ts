@@ -1,7 +1,8 @@
 import { Component, Project } from 'projen';
 import { TemplateContext } from '../context';
 import { ownedFile } from '../owned';
-import { ManagedFile } from '../render';
+import { ManagedFile, render } from '../render';
+import { EVENT_SHAPES } from '../topologies';
 
 /** The managed architecture document, which follows the settings and the package version. */
 export const ARCHITECTURE_DOC = 'docs/architecture.md';
@@ -15,6 +16,14 @@ export class Docs extends Component {
   constructor(project: Project, context: TemplateContext) {
     super(project);
     ownedFile(project, 'README.md', context);
-    new ManagedFile(project, ARCHITECTURE_DOC, { context });
+    // The parts that differ per topology and per event shape are templates of their own (src/topologies.ts).
+    new ManagedFile(project, ARCHITECTURE_DOC, {
+      context: {
+        ...context,
+        // Without their last line break: the document lays out the lines around them.
+        topologyDocs: render(context.topology.docs, context).replace(/\n$/, ''),
+        eventDocs: render(EVENT_SHAPES[context.topology.event].docs, context).replace(/\n$/, ''),
+      },
+    });
   }
 }

@@ -6,8 +6,8 @@ import { ManagedFile } from '../render';
 
 /**
  * The CDK infrastructure. Managed under `src/hybrid/`: the typed config, the imported
- * network, the internal load balancer (not in the topology `apigw-private-domain`), the
- * chosen topology and `PrivateApp`, which composes them. Owned by the team: the app entry `src/main.ts` and the stack.
+ * network, the internal load balancer (in the topologies that have one), the construct that
+ * wires the chosen topology and `PrivateApp`, which composes them. Owned by the team: the app entry `src/main.ts` and the stack.
  */
 export class Infrastructure extends Component {
   constructor(project: AwsCdkTypeScriptApp, context: TemplateContext) {
@@ -16,13 +16,13 @@ export class Infrastructure extends Component {
       'src/hybrid/config.ts',
       'src/hybrid/environments.ts',
       'src/hybrid/network.ts',
-      ...(context.alb ? ['src/hybrid/internal-alb.ts'] : []),
+      ...(context.topology.loadBalancer ? ['src/hybrid/internal-alb.ts'] : []),
       'src/hybrid/topology.ts',
-      `src/hybrid/${context.apiModule}.ts`,
+      `src/hybrid/${context.topology.construct.module}.ts`,
       'src/hybrid/private-app.ts',
       'src/hybrid/index.ts',
       ...(context.endpoints ? ['src/hybrid/private-endpoint.ts'] : []),
-      ...(context.restApi ? ['src/hybrid/private-rest-api.ts'] : []),
+      ...(context.topology.restApi ? ['src/hybrid/private-rest-api.ts'] : []),
     ];
     for (const file of managed) new ManagedFile(project, file, { context });
 

@@ -161,5 +161,5 @@ test('every setting has a flag with a value placeholder', () => {
     expect(spec.flag).toMatch(/^--[a-z-]+$/);
     expect(metavar(spec)).toMatch(/^<.+>$/);
   }
-  expect(metavar(SETTINGS.find((s) => s.key === 'topology')!)).toBe('<apigw-vpce|alb-lambda|apigw-private-domain>');
+  expect(metavar(SETTINGS.find((s) => s.key === 'topology')!)).toBe('<alb-lambda|apigw-vpce|apigw-private-domain>');
 });

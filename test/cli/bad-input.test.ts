@@ -41,7 +41,7 @@ const VALID: Partial<Record<SettingKey, string>> = {
 
 /** What each validator says about a malformed value. */
 const REFUSAL: Partial<Record<SettingKey, string>> = {
-  topology: 'is not one of "apigw-vpce", "alb-lambda"',
+  topology: 'is not one of "alb-lambda", "apigw-vpce", "apigw-private-domain"',
   domain: 'is not a valid host name',
   hostedZoneId: 'is not a Route 53 hosted zone id',
   account: 'is not an AWS account id',
@@ -107,7 +107,7 @@ const MORE_CASES: Record<string, BadCase> = {
   'a value for --yes': { args: ['--yes=please'], expect: [['--yes:', 'takes no value']] },
   'a missing value at the end': { args: ['--domain'], expect: [['--domain:', 'needs a value <fqdn>']] },
   'a missing value before a flag': { args: ['--region', '--force'], expect: [['--region:', 'needs a value <aws region>']] },
-  'a missing value for -t': { args: ['-t'], expect: [['-t:', 'needs a value <apigw-vpce|alb-lambda|apigw-private-domain>']] },
+  'a missing value for -t': { args: ['-t'], expect: [['-t:', 'needs a value <alb-lambda|apigw-vpce|apigw-private-domain>']] },
   'a missing answers file name': { args: ['--answers'], expect: [['--answers:', 'needs a value <file.json>']] },
   'a missing package spec': { args: ['--package-spec'], expect: [['--package-spec:', 'needs a value']] },
   'two directories': { args: ['other'], expect: [['arguments:', 'expected one directory, got 2']] },

@@ -79,8 +79,8 @@ describe('interactive flow', () => {
     const [topology, frontend] = questions.slice(1);
     expect(topology.type).toBe('select');
     expect(topology.choices).toEqual([
-      expect.objectContaining({ value: 'apigw-vpce', description: expect.stringContaining('throttling, request validation') }),
       expect.objectContaining({ value: 'alb-lambda', description: expect.stringContaining('simpler, cheaper, one hop shorter') }),
+      expect.objectContaining({ value: 'apigw-vpce', description: expect.stringContaining('throttling, request validation') }),
       expect.objectContaining({ value: 'apigw-private-domain', description: expect.stringContaining('no ALB') }),
     ]);
     // y or n, then Enter, as for every other question: a confirm would take the y alone.

@@ -35,7 +35,8 @@ describe('the dev loop (npx projen dev)', () => {
 
   test('emulates the chosen topology and serves the frontend the frontend task builds', () => {
     const alb = synth(newProject({ frontend: true }))[DEV_SERVER];
-    expect(alb).toContain("topology: 'alb-lambda' as Topology,");
+    expect(alb).toContain("event: 'alb-multi-value' as EventShape,");
+    expect(alb).toContain('requestLimit: 1048576,');
     expect(alb).toContain('frontend: true,');
     expect(alb).toContain(`frontendEntryPoints: [${FRONTEND_ENTRY_POINTS.map((file) => `'${file}'`).join(', ')}],`);
     // The listener rule's url-rewrite: paths without a file extension get index.html.
@@ -43,7 +44,8 @@ describe('the dev loop (npx projen dev)', () => {
     expect(alb).toContain("isPagePath(requested) ? '/index.html' : requested");
 
     const apigw = synth(newProject({ topology: Topology.APIGW_VPCE, frontend: false, domain: 'orders.corp.example.com' }))[DEV_SERVER];
-    expect(apigw).toContain("topology: 'apigw-vpce' as Topology,");
+    expect(apigw).toContain("event: 'apigw-proxy' as EventShape,");
+    expect(apigw).toContain('requestLimit: 10485760,');
     expect(apigw).toContain('frontend: false,');
     expect(apigw).toContain("POWERTOOLS_METRICS_NAMESPACE: 'orders.corp.example.com'");
     expect(apigw).toContain("POWERTOOLS_SERVICE_NAME: 'MyApp'");

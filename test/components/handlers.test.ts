@@ -52,7 +52,7 @@ describe('sign-in in the handlers (issue 15)', () => {
 
   test('the dev server signs requests as a configurable fake user when the first environment has sign-in on', () => {
     const server = synth(newProject({ frontend: true }))[DEV_SERVER];
-    expect(server).toContain("import { config, type Topology } from '../config';");
+    expect(server).toContain("import { config } from '../config';");
     expect(server).toContain("import { Claims, LocalSignIn } from './sign-in';");
     expect(server).toContain('const auth: SignInSettings | undefined = config.auth;');
     for (const variable of ['DEV_USER_SUB', 'DEV_USER_EMAIL', 'DEV_USER_NAME', 'DEV_USER_CLAIMS']) {
