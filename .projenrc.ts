@@ -22,7 +22,7 @@ const project = new cdk.JsiiProject({
   depsUpgrade: false,
   docgen: false,
 
-  peerDeps: ['projen@^0.103.25', 'constructs@^10.5.0'],
+  peerDeps: ['projen@^0.103.25', 'constructs@^10.8.1'],
   // jsii only allows non-jsii runtime dependencies when they are bundled.
   bundledDeps: ['prompts@^2.4.2', 'handlebars@^4.7.8'],
   // verdaccio: a real npm registry on 127.0.0.1 for the upgrade tests (publish, npm install, the upgrade task).
@@ -63,6 +63,12 @@ const project = new cdk.JsiiProject({
 // 2.7.0 is the CommonJS release that tag names.
 project.package.addField('overrides', { 'node-fetch@cjs': '2.7.0' });
 
+// npm 11 runs a dependency's install script only where package.json allows it (see INSTALL_SCRIPTS in
+// src/tested-set.ts, which decides the same for generated repos): esbuild's checks its platform binary;
+// @parcel/watcher's (jest's watcher) compiles from source, which its prebuilt binaries make unnecessary.
+project.package.addAllowedScripts('esbuild');
+project.package.file.addOverride('allowScripts.@parcel/watcher', false);
+
 // The templates, the data they use and the CLI launcher ship in the npm package.
 project.npmignore?.addPatterns('!/templates/', '!/bin/', '!/data/');
 // Generated sample repos and benchmark output never ship.
@@ -83,7 +89,7 @@ new ProjenStruct(project, {
     optional: true,
     docs: {
       summary: 'Minimum version of the AWS CDK to depend on.',
-      default: '"2.276.0"',
+      default: '- the tested set\'s aws-cdk-lib (data/tested-versions.json), at that exact version',
     },
   })
   .update('defaultReleaseBranch', {

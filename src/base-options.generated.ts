@@ -84,7 +84,7 @@ export interface HybridServerlessAppBaseOptions {
   readonly cdkCliVersion?: string;
   /**
    * Minimum version of the AWS CDK to depend on.
-   * @default "2.276.0"
+   * @default - the tested set's aws-cdk-lib (data/tested-versions.json), at that exact version
    * @stability experimental
    */
   readonly cdkVersion?: string;

@@ -14,12 +14,13 @@ import { optionProblems } from './option-types';
 import { HybridServerlessAppOptions, Topology } from './options';
 import { InvalidSettingsError, ResolvedSettings, resolveEnvironments, resolveSettings } from './settings';
 import { IN_BUILD_ENV, NOT_IN_BUILD } from './tasks';
+import { TestedDependencies, testedVersion } from './tested-set';
 import { FollowInstalledVersion, PACKAGE_NAME } from './upgrade';
 
 export { PACKAGE_NAME } from './upgrade';
 
-/** The AWS CDK version generated repos start on. */
-export const DEFAULT_CDK_VERSION = '2.276.0';
+/** The AWS CDK version generated repos start on: the tested set's (see src/tested-set.ts). */
+export const DEFAULT_CDK_VERSION = testedVersion('aws-cdk-lib')!;
 
 /**
  * A serverless app reachable only from the corporate network: an internal Application Load
@@ -62,7 +63,9 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
       lambdaAutoDiscover: false,
       ...options,
       packageManager: options.packageManager ?? javascript.NodePackageManager.NPM,
-      deps: ['cdk-nag@^3.0.2', ...HANDLER_DEPS, ...(options.deps ?? [])],
+      // Unversioned: every dependency gets the tested set's exact version (TestedDependencies), but those the
+      // team versions itself in .projenrc.ts.
+      deps: ['cdk-nag', ...HANDLER_DEPS, ...(options.deps ?? [])],
       context: {
         // The flags `cdk init` writes for the CDK version in use, so `cdk synth` warns of none.
         ...featureFlags(options.outdir ?? process.cwd()),
@@ -89,9 +92,10 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     // the upgrade workflow): the task says yes itself. projen locks the task, hence the override.
     if (this.tasks.tryFind('upgrade')) this.tryFindObjectFile('.projen/tasks.json')?.addOverride('tasks.upgrade.env.npm_config_yes', 'true');
 
-    // ts-node, which runs .projenrc.ts, does not work with TypeScript 7 (projen adds "typescript"
-    // unversioned). Added after the base class so that this range wins.
-    if (!options.typescriptVersion) this.addDevDeps('typescript@~6.0.3');
+    // Every dependency at the tested set's exact version, and package-lock.json on the tested tree (with npm):
+    // a repo generated on any day installs what this package was tested with. (TypeScript stays on 6 there:
+    // ts-node, which runs .projenrc.ts, does not work with TypeScript 7.)
+    new TestedDependencies(this, options);
 
     // ts-jest compiles each test file on its own with projen's NodeNext modules; it warns
     // (TS151002) unless the compiler is told so.

@@ -139,15 +139,19 @@ export interface InstallOutcome {
 }
 
 /**
- * Installs the dependencies, then runs projen once so that it pins the versions it resolved:
- * afterwards `npx projen` changes nothing. A plain install, whatever `CI` says: there is no
- * lockfile yet for `npm ci`; and projen runs without `CI` so that it may write the lockfile.
- * `installOnly`: projen is not run (with `--force`, it would rewrite or remove the user's files).
+ * Installs the dependencies, then runs projen once: afterwards `npx projen` changes nothing. A plain
+ * install, whatever `CI` says: the lockfile the project type wrote (the tested set) does not name
+ * this package yet, which `npm ci` would refuse; and projen runs without `CI` so that it may write
+ * the lockfile. `installOnly`: projen is not run (with `--force`, it would rewrite or remove the
+ * user's files). The commands run as at the user's terminal: not with the `--package` of an
+ * `npm exec --package=<spec>` that started the CLI, which npm passes on as `npm_config_package`
+ * and under which `npx projen` would install that spec again, from the new repo's directory.
  */
 export async function installProject(dir: string, pm: PackageManagerName, options: { installOnly?: boolean } = {}): Promise<InstallOutcome> {
   const commands = commandsFor(pm);
   const env = { ...process.env };
   delete env.CI;
+  delete env.npm_config_package;
   for (const argv of options.installOnly ? [commands.install] : [commands.install, commands.exec('projen')]) {
     const result = await run(argv, dir, { env });
     if (!succeeded(result)) return { failed: argv, notFound: (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' || result.code === 127 };
