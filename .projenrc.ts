@@ -1,5 +1,5 @@
 import { ProjenStruct, Struct } from '@mrgrain/jsii-struct-builder';
-import { cdk, javascript } from 'projen';
+import { cdk, javascript, YamlFile } from 'projen';
 
 const project = new cdk.JsiiProject({
   name: 'create-hybrid-serverless',
@@ -126,5 +126,53 @@ const bench = project.addTask('bench', {
 bench.spawn(project.compileTask);
 // The flags (`npx projen bench -- --readme`) go to the script.
 bench.exec('node scripts/bench.js', { receiveArgs: true });
+
+// The drift canary (test/e2e/canary.test.ts, test/e2e/drift.ts): generated repos of every combination built with
+// the newest release of each tested dependency, naming the release that breaks one. `npx projen canary` reports;
+// `npx projen tested-set` records those releases as the tested set (data/) once every combination builds green.
+// Neither runs in the package's CI, which proves instead that the canary finds and names a break.
+for (const [name, mode, description] of [
+  ['canary', 'newest', 'Build every combination of a generated repo with the newest tested dependencies; name what breaks'],
+  ['tested-set', 'record', 'Record the newest releases as the tested set in data/, once every combination builds green with them'],
+] as const) {
+  const task = project.addTask(name, { description, env: { CHS_CANARY: mode } });
+  task.spawn(project.compileTask);
+  task.exec('jest test/e2e/canary.test.ts --coverage=false --testTimeout=3600000');
+}
+project.gitignore.exclude('/.canary/');
+project.npmignore?.addPatterns('/.canary/');
+
+// …scheduled: every day, the canary's report in the run's summary and, when something broke, in an issue.
+new YamlFile(project, '.github/workflows/canary.yml', {
+  obj: {
+    name: 'canary',
+    on: { schedule: [{ cron: '17 5 * * *' }], workflow_dispatch: {} },
+    permissions: { contents: 'read', issues: 'write' },
+    jobs: {
+      canary: {
+        'runs-on': 'ubuntu-latest',
+        'timeout-minutes': 90,
+        'steps': [
+          { uses: 'actions/checkout@v4' },
+          { uses: 'actions/setup-node@v4', with: { 'node-version': '20' } },
+          { run: 'npm ci' },
+          { name: 'Build every combination with the newest releases', run: 'npx projen canary' },
+          { 'name': 'Report', 'if': "always() && hashFiles('.canary/report.md') != ''", 'run': 'cat .canary/report.md >> "$GITHUB_STEP_SUMMARY"' },
+          {
+            'name': 'Open or update the drift issue',
+            'if': "failure() && hashFiles('.canary/report.md') != ''",
+            'env': { GH_TOKEN: '${{ github.token }}' },
+            'run': [
+              'gh label create drift-canary --force --description "A newer upstream release breaks generated repos"',
+              'number=$(gh issue list --label drift-canary --state open --json number --jq ".[0].number")',
+              'if [ -n "$number" ]; then gh issue comment "$number" --body-file .canary/report.md',
+              'else gh issue create --label drift-canary --title "Dependency drift: a newer upstream release breaks generated repos" --body-file .canary/report.md; fi',
+            ].join('\n'),
+          },
+        ],
+      },
+    },
+  },
+});
 
 project.synth();

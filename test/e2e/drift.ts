@@ -91,25 +91,28 @@ export interface TrialOptions {
 
 /**
  * Generates a combination with the CLI, raises the moved packages in .projenrc.ts (`deps`/`devDeps` with their
- * versions, as a team would), installs and runs the repo's own `npx projen build`.
+ * versions, as a team would), installs (from a copy of `installed` where given, as the repo's own `npm install`
+ * then settles it), runs `npx projen` (which installs the raised versions) and the repo's own `npx projen build`.
  */
 export function trial(combination: Combination, moves: readonly Move[], options: TrialOptions): Trial {
   const parent = freshDir('chs-canary-');
   const repo = path.join(parent, 'app');
   createFromTarball(options.tarball, parent, ['app', '--yes', '--no-install', '--no-git', ...combination.args]);
   raise(repo, moves, combination.name.includes('sign-in') ? [SIGN_IN] : []);
-  if (options.installed && !options.fresh) ok('cp', ['-a', options.installed, repo], repo);
   const stop = (step: string, output: string): Trial => ({ combination: combination.name, moves, green: false, failure: `${step}:\n${why(output)}`, repo });
-  let step = run('npx', ['projen'], repo);
-  if (step.status !== 0) return stop('npx projen', step.output);
+  if (options.installed) ok('cp', ['-a', options.installed, repo], repo);
+  for (const [command, args] of [['npm', ['install']], ['npx', ['projen']]] as const) {
+    const step = run(command, [...args], repo);
+    if (step.status !== 0) return stop(`${command} ${args.join(' ')}`, step.output);
+  }
   if (options.fresh) {
     fs.rmSync(path.join(repo, 'node_modules'), { recursive: true, force: true });
     fs.rmSync(path.join(repo, 'package-lock.json'), { force: true });
-    step = run('npm', ['install'], repo);
-    if (step.status !== 0) return stop('npm install', step.output);
+    const step = run('npm', ['install'], repo);
+    if (step.status !== 0) return stop('npm install (afresh)', step.output);
   }
-  step = run('npx', ['projen', 'build'], repo);
-  if (step.status !== 0) return stop('npx projen build', step.output);
+  const build = run('npx', ['projen', 'build'], repo);
+  if (build.status !== 0) return stop('npx projen build', build.output);
   return { combination: combination.name, moves, green: true, repo };
 }
 
@@ -152,9 +155,12 @@ export interface CanaryReport {
 export function canary(combinations: readonly Combination[], moves: readonly Move[], majors: readonly Move[], options: TrialOptions): CanaryReport {
   const trials: Trial[] = [];
   const culprits: Record<string, Move[]> = {};
+  // After the first install, each repo starts from a copy of one that has every package (npm settles the moves).
+  let installed = options.installed;
   for (const combination of combinations) {
-    const all = trial(combination, moves, options);
+    const all = trial(combination, moves, { ...options, installed });
     trials.push(all);
+    installed ??= path.join(all.repo, 'node_modules');
     if (all.green) continue;
     culprits[combination.name] = [];
     if (moves.length < 2 && !options.fresh) {
@@ -162,7 +168,7 @@ export function canary(combinations: readonly Combination[], moves: readonly Mov
       continue;
     }
     for (const move of moves) {
-      const alone = trial(combination, [move], { ...options, fresh: false });
+      const alone = trial(combination, [move], { ...options, installed, fresh: false });
       trials.push(alone);
       if (!alone.green) culprits[combination.name].push(move);
     }

@@ -67,9 +67,10 @@ export async function startRegistry(): Promise<LocalRegistry> {
 /**
  * A copy of a packed tarball as another version, with `edit` applied to its precompiled
  * templates: a release of this package with changed managed files. `remove`: paths in the
- * package to leave out.
+ * package to leave out; `change`: anything else to change in the unpacked package (its directory).
  */
-export function repack(tarball: string, version: string, edit: (templatesJs: string) => string, remove: readonly string[] = []): string {
+export function repack(tarball: string, version: string, edit: (templatesJs: string) => string, remove: readonly string[] = [],
+  change?: (pkg: string) => void): string {
   const dir = freshDir('chs-repack-');
   ok('tar', ['-xzf', tarball, '-C', dir], dir);
   const pkg = path.join(dir, 'package');
@@ -78,6 +79,7 @@ export function repack(tarball: string, version: string, edit: (templatesJs: str
   fs.writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ ...manifest, version }, undefined, 2));
   const templates = path.join(pkg, 'lib', 'templates.js');
   fs.writeFileSync(templates, edit(fs.readFileSync(templates, 'utf-8')));
+  change?.(pkg);
   ok('npm', ['pack', '--pack-destination', dir], pkg);
   return path.join(dir, `create-hybrid-serverless-${version}.tgz`);
 }

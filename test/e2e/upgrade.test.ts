@@ -1,15 +1,28 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LocalRegistry, repack, startRegistry } from './registry';
-import { commit, freshDir, gitStatus, ok, packTarball } from './util';
+import { commit, freshDir, gitStatus, offTestedSet, ok, packTarball } from './util';
+import { Lockfile, TESTED_LOCK_FILE, TESTED_VERSIONS_FILE, testedLockfile, testedVersion } from '../../src/tested-set';
 
 // Upgrading a generated repo, by both documented routes, from releases published to a real npm
 // registry on 127.0.0.1 (verdaccio, everything but this package proxied to the public registry).
 // Each release changes a managed file; one `npx projen` must bring it, a second change nothing.
 describe('a generated repo upgrades in one step', () => {
   const SENTENCE = 'The settings this app was generated with.';
-  const release = (tarball: string, version: string) =>
-    repack(tarball, version, (js) => js.replace(SENTENCE, `The settings this app was generated with (release ${version}).`));
+  const release = (tarball: string, version: string, change?: (pkg: string) => void) =>
+    repack(tarball, version, (js) => js.replace(SENTENCE, `The settings this app was generated with (release ${version}).`), [], change);
+  // A release whose tested set moves one package (to its release before the tested one, with the registry's
+  // checksum): an upgrade must bring the repo onto that set, and the next release's set back.
+  const MOVED = '@types/aws-lambda';
+  const testedMoved = testedVersion(MOVED)!;
+  let moved: { version: string; lock: Lockfile };
+  const movingTheSet = (pkg: string) => {
+    const data = (file: string) => path.join(pkg, 'data', file);
+    const versions = JSON.parse(fs.readFileSync(data(TESTED_VERSIONS_FILE), 'utf-8'));
+    versions.devDependencies[MOVED] = moved.version;
+    fs.writeFileSync(data(TESTED_VERSIONS_FILE), JSON.stringify(versions, undefined, 2));
+    fs.writeFileSync(data(TESTED_LOCK_FILE), JSON.stringify(moved.lock, undefined, 2));
+  };
   // A major version of its own per run: npx and npm's cache keep what an earlier run published
   // under the same version, from another registry.
   const MAJOR = 100 + (Math.floor(Date.now() / 1000) % 1_000_000);
@@ -22,11 +35,21 @@ describe('a generated repo upgrades in one step', () => {
   const publish = (file: string) => ok('npm', ['publish', file, '--access', 'public'], parent, env());
   const managed = () => fs.readFileSync(path.join(repo, 'src/hybrid/config.ts'), 'utf-8');
   const spec = () => JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf-8')).devDependencies['create-hybrid-serverless'];
+  const devDependency = (name: string) => JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf-8')).devDependencies[name];
+  const locked = (name: string) => JSON.parse(fs.readFileSync(path.join(repo, 'package-lock.json'), 'utf-8')).packages[`node_modules/${name}`];
   const installed = () => JSON.parse(fs.readFileSync(path.join(repo, 'node_modules/create-hybrid-serverless/package.json'), 'utf-8')).version;
 
   beforeAll(async () => {
     registry = await startRegistry();
     tarball = packTarball();
+    const versions: string[] = JSON.parse(ok('npm', ['view', MOVED, 'versions', '--json'], parent, env()));
+    const version = versions[versions.indexOf(testedMoved) - 1];
+    const integrity = ok('npm', ['view', `${MOVED}@${version}`, 'dist.integrity'], parent, env()).trim();
+    const lock = structuredClone(testedLockfile());
+    const key = `node_modules/${MOVED}`;
+    lock.packages[key] = { ...lock.packages[key], version, integrity };
+    lock.packages[''].devDependencies![MOVED] = version;
+    moved = { version, lock };
   });
   afterAll(() => registry?.stop());
 
@@ -46,24 +69,31 @@ describe('a generated repo upgrades in one step', () => {
     commit(repo, 'the main.ts of a repo generated before environments');
   });
 
-  test('the repo\'s own `npx projen upgrade` brings the next minor release and its managed files', () => {
-    publish(release(tarball, v(1)));
+  test('the repo\'s own `npx projen upgrade` brings the next minor release, its managed files and its tested set', () => {
+    expect(offTestedSet(repo)).toEqual([]);
+    publish(release(tarball, v(1), movingTheSet));
     ok('npx', ['projen', 'upgrade'], repo, env());
     expect(installed()).toBe(v(1));
     expect(spec()).toBe(`^${v(1)}`);
     expect(managed()).toContain(`(release ${v(1)})`);
+    // The release's set, in package.json, the lockfile and node_modules: the one package it moved, and nothing else.
+    expect(devDependency(MOVED)).toBe(moved.version);
+    expect(locked(MOVED)).toEqual(moved.lock.packages[`node_modules/${MOVED}`]);
+    expect(offTestedSet(repo, moved.lock.packages)).toEqual([]);
     commit(repo, `upgrade to ${v(1)}`);
     ok('npx', ['projen'], repo, env());
     expect(gitStatus(repo)).toBe('');
   });
 
-  test('`npm install -D create-hybrid-serverless@latest && npx projen` brings the latest release and its managed files', () => {
+  test('`npm install -D create-hybrid-serverless@latest && npx projen` brings the latest release, its managed files and its set', () => {
     publish(release(tarball, v(2)));
     ok('npm', ['install', '-D', 'create-hybrid-serverless@latest'], repo, env());
     ok('npx', ['projen'], repo, env());
     expect(installed()).toBe(v(2));
     expect(spec()).toBe(`^${v(2)}`);
     expect(managed()).toContain(`(release ${v(2)})`);
+    expect(devDependency(MOVED)).toBe(testedMoved);
+    expect(offTestedSet(repo)).toEqual([]);
     commit(repo, `upgrade to ${v(2)}`);
     ok('npx', ['projen'], repo, env());
     expect(gitStatus(repo)).toBe('');

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import { E2E_TMPDIR } from './tmpdir';
+import { testedLockfile } from '../../src/tested-set';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
@@ -179,6 +180,27 @@ function sharedTarball(): string | undefined {
   const shared = sharedRunDir();
   const done = shared && path.join(shared, 'tarball');
   return done && fs.existsSync(done) ? fs.readFileSync(done, 'utf-8') : undefined;
+}
+
+/**
+ * Where a repo's installed tree differs from the tested set (data/tested-lock.json): each package installed at
+ * another version than tested, each tested package missing (but another platform's optional binaries), each installed
+ * package the set does not have (but this package's own entries). Empty when npm installed exactly the set.
+ */
+export function offTestedSet(repo: string, tested = testedLockfile().packages): string[] {
+  const installed: Record<string, { version?: string }> = JSON.parse(fs.readFileSync(path.join(repo, 'node_modules', '.package-lock.json'), 'utf-8')).packages;
+  const ours = (key: string) => key === 'node_modules/create-hybrid-serverless' || key.startsWith('node_modules/create-hybrid-serverless/');
+  const found: string[] = [];
+  for (const [key, entry] of Object.entries(tested)) {
+    if (key === '') continue;
+    if (!installed[key]) {
+      if (!entry.optional) found.push(`${key}: missing (tested ${entry.version})`);
+    } else if (installed[key].version !== entry.version) {
+      found.push(`${key}: ${installed[key].version} (tested ${entry.version})`);
+    }
+  }
+  for (const key of Object.keys(installed)) if (!tested[key] && !ours(key)) found.push(`${key}: not in the tested set`);
+  return found;
 }
 
 /** Commits everything in the repo, as a team member would. */
