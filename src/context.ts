@@ -1,6 +1,7 @@
 import { OidcAuthSettings, SwitchedOffCheck, Topology } from './options';
 import { placeholdersIn, resolveAuth, ResolvedEnvironment, ResolvedSettings, SETTINGS, SettingKey } from './settings';
 import { IN_BUILD_ENV } from './tasks';
+import { dependencyRows, INSTALL_SCRIPTS, RaisedDependency } from './tested-set';
 import {
   Acknowledgement, CUSTOM_RESOURCE_ACKNOWLEDGEMENT, ENDPOINT_LOOKUP_ACKNOWLEDGEMENT, EVENT_SHAPES, EventShape, TOPOLOGIES, TopologySpec,
 } from './topologies';
@@ -59,6 +60,10 @@ export interface TemplateContext {
   readonly authEverywhere: boolean;
   /** Whether there is more than one environment. */
   readonly severalEnvironments: boolean;
+  /** The direct dependencies at their tested versions (the team's raised ones marked), for the docs. */
+  readonly dependencies: ReturnType<typeof dependencyRows>;
+  /** What may run at install time (see src/tested-set.ts). */
+  readonly installScripts: typeof INSTALL_SCRIPTS;
 }
 
 /** A CloudFormation stack name from an npm name: `my-app` → `MyApp`, `1st-app` → `App1stApp`. */
@@ -120,7 +125,8 @@ function environmentPlaceholders(settings: ResolvedSettings, environment: Resolv
 }
 
 export function templateContext(name: string, settings: ResolvedSettings,
-  switchedOffChecks: readonly SwitchedOffCheck[] = [], environments: readonly ResolvedEnvironment[] = []): TemplateContext {
+  switchedOffChecks: readonly SwitchedOffCheck[] = [], environments: readonly ResolvedEnvironment[] = [],
+  raised: readonly RaisedDependency[] = []): TemplateContext {
   const placeholderKeys = placeholdersIn(settings);
   const destinations = (settings.handlerEgress ?? []).map((entry) => parseDestination(entry)!);
   return {
@@ -161,5 +167,7 @@ export function templateContext(name: string, settings: ResolvedSettings,
     severalEnvironments: environments.length > 1,
     auth: environments.some((environment) => environment.auth !== undefined),
     authEverywhere: environments.length > 0 && environments.every((environment) => environment.auth !== undefined),
+    dependencies: dependencyRows(raised),
+    installScripts: INSTALL_SCRIPTS,
   };
 }

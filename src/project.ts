@@ -14,7 +14,7 @@ import { optionProblems } from './option-types';
 import { HybridServerlessAppOptions, Topology } from './options';
 import { InvalidSettingsError, ResolvedSettings, resolveEnvironments, resolveSettings } from './settings';
 import { IN_BUILD_ENV, NOT_IN_BUILD } from './tasks';
-import { TestedDependencies, testedVersion } from './tested-set';
+import { raisedDependencies, TestedDependencies, testedVersion } from './tested-set';
 import { FollowInstalledVersion, PACKAGE_NAME } from './upgrade';
 
 export { PACKAGE_NAME } from './upgrade';
@@ -49,7 +49,7 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     if (typeProblems.length > 0) throw new InvalidSettingsError(typeProblems, 'Invalid HybridServerlessApp options in .projenrc.ts');
     const settings: ResolvedSettings = resolveSettings(options, 'Invalid HybridServerlessApp options in .projenrc.ts');
     const environments = resolveEnvironments(options);
-    const context = templateContext(options.name, settings, options.switchedOffChecks, environments);
+    const context = templateContext(options.name, settings, options.switchedOffChecks, environments, raisedDependencies(options));
 
     super({
       cdkVersion: DEFAULT_CDK_VERSION,

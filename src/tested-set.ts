@@ -219,3 +219,21 @@ function sortedPackages(packages: Record<string, LockedPackage>): Record<string,
   const keys = Object.keys(packages).filter((key) => key !== '').sort((a, b) => a.localeCompare(b, 'en'));
   return Object.fromEntries([...(packages[''] ? [['', packages['']] as const] : []), ...keys.map((key) => [key, packages[key]] as const)]);
 }
+
+/** A direct dependency as the generated docs list it. */
+export interface DependencyRow {
+  readonly name: string;
+  readonly version: string;
+  /** The team versioned it in `.projenrc.ts` (off the tested set). */
+  readonly raised: boolean;
+}
+
+/** The tested set as a generated repo's docs/architecture.md lists it, the team's raised versions marked. */
+export function dependencyRows(raised: readonly RaisedDependency[]): { recorded: string; rows: DependencyRow[] } {
+  const { recorded, dependencies, devDependencies } = testedVersions();
+  const rows = Object.entries({ ...dependencies, ...devDependencies }).sort(([a], [b]) => a.localeCompare(b, 'en')).map(([name, version]) => {
+    const team = raised.find((r) => r.name === name);
+    return team ? { name, version: team.version ?? 'a projen option in .projenrc.ts', raised: true } : { name, version, raised: false };
+  });
+  return { recorded, rows };
+}

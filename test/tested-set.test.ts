@@ -95,6 +95,15 @@ describe('a team raising a dependency in .projenrc.ts', () => {
       .toEqual([['@scope/tool', '^1'], ['aws-cdk-lib', undefined]]);
   });
 
+  test('sees the tested set, its own raised versions and the install-script decisions in docs/architecture.md', () => {
+    const doc = synth(newProject({ deps: ['aws-cdk-lib@2.280.0'] }))['docs/architecture.md'];
+    expect(doc).toContain(`its set of\n${tested.recorded})`);
+    expect(doc).toContain(`| \`hono\` | ${testedVersion('hono')} |`);
+    expect(doc).toContain('| `aws-cdk-lib` | 2.280.0 (raised in `.projenrc.ts`) |');
+    expect(doc).toContain('`esbuild` may run theirs');
+    expect(doc).toContain('`@parcel/watcher` may not');
+  });
+
   test('parses scoped and plain specs', () => {
     expect(parseSpec('@aws-lambda-powertools/logger@2.36.0')).toEqual({ name: '@aws-lambda-powertools/logger', version: '2.36.0' });
     expect(parseSpec('@types/node')).toEqual({ name: '@types/node' });

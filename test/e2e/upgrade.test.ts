@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as semver from 'semver';
 import { LocalRegistry, repack, startRegistry } from './registry';
 import { commit, freshDir, gitStatus, offTestedSet, ok, packTarball } from './util';
 import { Lockfile, TESTED_LOCK_FILE, TESTED_VERSIONS_FILE, testedLockfile, testedVersion } from '../../src/tested-set';
@@ -7,15 +8,40 @@ import { Lockfile, TESTED_LOCK_FILE, TESTED_VERSIONS_FILE, testedLockfile, teste
 // Upgrading a generated repo, by both documented routes, from releases published to a real npm
 // registry on 127.0.0.1 (verdaccio, everything but this package proxied to the public registry).
 // Each release changes a managed file; one `npx projen` must bring it, a second change nothing.
+/**
+ * A package of the tested tree that only others depend on, with no dependencies of its own, with an earlier release
+ * (the latest before the tested one) that satisfies every range asking for it: moving it keeps the tree whole.
+ */
+function earlierTransitive(lock: Lockfile, releases: (name: string) => string[]): [string, string] {
+  const direct = new Set(Object.keys({ ...lock.packages[''].dependencies, ...lock.packages[''].devDependencies }));
+  const ranges = new Map<string, string[]>();
+  for (const entry of Object.values(lock.packages)) {
+    for (const [name, range] of Object.entries({ ...entry.dependencies, ...(entry.optionalDependencies as object), ...(entry.peerDependencies as object) })) {
+      ranges.set(name, [...ranges.get(name) ?? [], String(range)]);
+    }
+  }
+  for (const [key, entry] of Object.entries(lock.packages)) {
+    const name = key.slice('node_modules/'.length);
+    const wanted = ranges.get(name) ?? [];
+    if (!key.startsWith('node_modules/') || name.includes('node_modules/') || direct.has(name) || entry.inBundle || entry.optional
+      || entry.dependencies || !entry.version || !wanted.length) continue;
+    const fits = releases(name).filter((release) => semver.lt(release, entry.version!) && wanted.every((range) => semver.satisfies(release, range)));
+    const earlier = semver.maxSatisfying(fits, '*');
+    if (earlier) return [name, earlier];
+  }
+  throw new Error('no package of the tested tree can move to an earlier patch');
+}
+
 describe('a generated repo upgrades in one step', () => {
   const SENTENCE = 'The settings this app was generated with.';
   const release = (tarball: string, version: string, change?: (pkg: string) => void) =>
     repack(tarball, version, (js) => js.replace(SENTENCE, `The settings this app was generated with (release ${version}).`), [], change);
-  // A release whose tested set moves one package (to its release before the tested one, with the registry's
-  // checksum): an upgrade must bring the repo onto that set, and the next release's set back.
+  // A release whose tested set moves a direct dependency and a transitive one (each to its release before the
+  // tested one, with the registry's checksum): an upgrade must bring the repo onto that set, the transitive
+  // package too (which npm alone would leave where it is), and the next release's set back.
   const MOVED = '@types/aws-lambda';
   const testedMoved = testedVersion(MOVED)!;
-  let moved: { version: string; lock: Lockfile };
+  let moved: { version: string; transitive: string; lock: Lockfile };
   const movingTheSet = (pkg: string) => {
     const data = (file: string) => path.join(pkg, 'data', file);
     const versions = JSON.parse(fs.readFileSync(data(TESTED_VERSIONS_FILE), 'utf-8'));
@@ -42,14 +68,15 @@ describe('a generated repo upgrades in one step', () => {
   beforeAll(async () => {
     registry = await startRegistry();
     tarball = packTarball();
+    const lock = structuredClone(testedLockfile());
+    const integrity = (name: string, version: string) => ok('npm', ['view', `${name}@${version}`, 'dist.integrity'], parent, env()).trim();
     const versions: string[] = JSON.parse(ok('npm', ['view', MOVED, 'versions', '--json'], parent, env()));
     const version = versions[versions.indexOf(testedMoved) - 1];
-    const integrity = ok('npm', ['view', `${MOVED}@${version}`, 'dist.integrity'], parent, env()).trim();
-    const lock = structuredClone(testedLockfile());
-    const key = `node_modules/${MOVED}`;
-    lock.packages[key] = { ...lock.packages[key], version, integrity };
+    lock.packages[`node_modules/${MOVED}`] = { ...lock.packages[`node_modules/${MOVED}`], version, integrity: integrity(MOVED, version) };
     lock.packages[''].devDependencies![MOVED] = version;
-    moved = { version, lock };
+    const [transitive, earlier] = earlierTransitive(lock, (name) => JSON.parse(ok('npm', ['view', name, 'versions', '--json'], parent, env())));
+    lock.packages[`node_modules/${transitive}`] = { ...lock.packages[`node_modules/${transitive}`], version: earlier, integrity: integrity(transitive, earlier) };
+    moved = { version, transitive, lock };
   });
   afterAll(() => registry?.stop());
 
@@ -80,6 +107,7 @@ describe('a generated repo upgrades in one step', () => {
     expect(devDependency(MOVED)).toBe(moved.version);
     expect(locked(MOVED)).toEqual(moved.lock.packages[`node_modules/${MOVED}`]);
     expect(offTestedSet(repo, moved.lock.packages)).toEqual([]);
+    expect(locked(moved.transitive)).toEqual(moved.lock.packages[`node_modules/${moved.transitive}`]);
     commit(repo, `upgrade to ${v(1)}`);
     ok('npx', ['projen'], repo, env());
     expect(gitStatus(repo)).toBe('');
