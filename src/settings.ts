@@ -211,8 +211,8 @@ export interface SettingSpec {
   readonly dependsOn?: readonly SettingKey[];
   /** The question the CLI asks. */
   readonly question: string;
-  /** A hint shown under the question. */
-  readonly hint?: string;
+  /** A hint shown above the question; a function of the answers so far, to name what was typed. */
+  readonly hint?: string | ((settings: ResolvedSettings) => string);
   /** Optional settings have no default: left out, the generator creates what is needed. */
   readonly optional?: boolean;
   /** Asked only when this holds for the answers so far. @default - always */
@@ -239,8 +239,6 @@ export const SETTINGS: readonly SettingSpec[] = [
     choices: TOPOLOGY_CHOICES,
     summary: 'alb-lambda | apigw-vpce | apigw-private-domain: how requests reach the handlers',
     question: 'How should requests reach your API?',
-    hint: 'per environment and month: a load balancer ~$16 + capacity units, an execute-api endpoint ~$7.30 per subnet, ' +
-      'API Gateway $3.50 per million calls',
     check: fixed(checkOneOf(TOPOLOGY_CHOICES.map((c) => c.value))),
   },
   {
@@ -274,7 +272,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     summary: 'Route 53 hosted zone that holds the domain',
     metavar: '<id>',
     question: 'Route 53 hosted zone id for that name',
-    hint: 'usually a private hosted zone associated with the VPC',
+    hint: (settings) => `the zone that holds ${settings.domain}, usually a private hosted zone associated with the VPC`,
     check: fixed(checkHostedZoneId),
   },
   {
@@ -303,7 +301,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     metavar: '<arn>',
     dependsOn: ['region', 'account'],
     question: 'ACM certificate ARN for the host name',
-    hint: 'must be in the same region and account',
+    hint: (settings) => `in ${settings.region} and account ${settings.account}, the region and account above`,
     check: (value, settings) => checkCertificateArn(settings.region, settings.account)(value),
   },
   {

@@ -46,7 +46,7 @@ export interface TopologySpec {
   readonly path: string;
   /** The same, short: what `npx projen dev` says it plays. */
   readonly shortPath: string;
-  /** The CLI's topology question: the choice's title and its hint (cost, limits, features). */
+  /** The CLI's topology question: the choice's title and its hint (the path, limits, features, then its labelled price). */
   readonly menu: { readonly title: string; readonly hint: string };
   /** A row of the "Choosing a topology" table: what it costs per environment and month, its limits, what it is for. */
   readonly choose: { readonly cost: string; readonly limits: string; readonly for: string };
@@ -122,7 +122,8 @@ export const TOPOLOGIES: Record<Topology, TopologySpec> = {
     shortPath: 'ALB → Lambda',
     menu: {
       title: 'ALB straight to Lambda',
-      hint: 'ALB → Lambda: simpler, cheaper, one hop shorter: ~$16/month + capacity units; bodies up to 1 MB; frontend',
+      hint: 'ALB → Lambda: simpler, cheaper, one hop shorter; bodies up to 1 MB; frontend. ' +
+        'Price per environment: ~$16/month + capacity units',
     },
     choose: { cost: 'ALB ~$16 + capacity units', limits: 'bodies up to 1 MB', for: 'the simplest path; frontend' },
     loadBalancer: true,
@@ -145,8 +146,8 @@ export const TOPOLOGIES: Record<Topology, TopologySpec> = {
     shortPath: 'ALB → execute-api endpoint → private REST API → Lambda',
     menu: {
       title: 'API Gateway via VPC endpoint',
-      hint: 'ALB → execute-api endpoint → private REST API: ~$31/month + calls; 10 MB in, 6 MB out, 29 s; ' +
-        'throttling, request validation, authorizers; frontend',
+      hint: 'ALB → execute-api endpoint → private REST API: throttling, request validation, authorizers; ' +
+        '10 MB in, 6 MB out, 29 s; frontend. Price per environment: ~$31/month + $3.50 per million calls',
     },
     choose: {
       cost: 'ALB ~$16 + endpoint ~$7 per subnet + $3.50 per million calls',
@@ -179,8 +180,8 @@ export const TOPOLOGIES: Record<Topology, TopologySpec> = {
     shortPath: 'execute-api endpoint → private custom domain name → private REST API → Lambda',
     menu: {
       title: 'API Gateway, private custom domain',
-      hint: 'execute-api endpoint → private REST API under its own name, no ALB: ~$15/month + calls; ' +
-        'API Gateway\'s features and limits; API only; a new domain answers after ~15 min',
+      hint: 'execute-api endpoint → private REST API under its own name, no ALB: API Gateway\'s features and ' +
+        'limits; API only; a new domain answers after ~15 min. Price per environment: ~$15/month + $3.50 per million calls',
     },
     choose: {
       cost: 'endpoint ~$7 per subnet + $3.50 per million calls',

@@ -2,6 +2,7 @@ import { spawn, SpawnOptions } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PackageManagerName } from '../generate';
+import { InstallProgress, InstallStep } from './progress';
 import { isInterrupted, killGroup, trackChild } from './signals';
 
 export interface PkgInfo {
@@ -80,7 +81,12 @@ child.on('exit', (code, signal) => {
  * Runs a command without a shell, in its own process group under a guard (see `GUARD`); its
  * output is shown (`inherit`) or captured (`pipe`). A signal to the CLI stops the whole group.
  */
-export function run(argv: readonly string[], cwd: string, options: { capture?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+export function run(argv: readonly string[], cwd: string, options: {
+  capture?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** Receives the command's output as it comes (instead of showing it); stdin stays the CLI's. */
+  onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+} = {}): Promise<RunResult> {
   return new Promise((resolve) => {
     const env = options.env ?? process.env;
     if (!findOnPath(argv[0], env)) {
@@ -93,14 +99,18 @@ export function run(argv: readonly string[], cwd: string, options: { capture?: b
       env,
       // Its own process group, to be stopped as a whole (on Windows, a new console: not wanted).
       detached: process.platform !== 'win32',
-      stdio: [options.capture ? 'ignore' : 'inherit', options.capture ? 'pipe' : 'inherit', options.capture ? 'pipe' : 'inherit', 'pipe'],
+      stdio: [options.capture ? 'ignore' : 'inherit', options.capture || options.onOutput ? 'pipe' : 'inherit',
+        options.capture || options.onOutput ? 'pipe' : 'inherit', 'pipe'],
     };
     let stdout = '';
     let stderr = '';
     const child = spawn(process.execPath, ['-e', GUARD, JSON.stringify(argv)], spawnOptions);
     trackChild(child);
-    child.stdout?.on('data', (chunk) => { stdout += chunk; });
-    child.stderr?.on('data', (chunk) => { stderr += chunk; });
+    const { onOutput } = options;
+    child.stdout?.setEncoding('utf-8');
+    child.stderr?.setEncoding('utf-8');
+    child.stdout?.on('data', onOutput ? (chunk: string) => onOutput('stdout', chunk) : (chunk: string) => { stdout += chunk; });
+    child.stderr?.on('data', onOutput ? (chunk: string) => onOutput('stderr', chunk) : (chunk: string) => { stderr += chunk; });
     child.on('error', (error) => resolve({ code: null, signal: null, error, stdout, stderr }));
     child.on('close', (code, signal) => {
       // Anything the command left running in its group goes with it.
@@ -146,14 +156,36 @@ export interface InstallOutcome {
  * user's files). The commands run as at the user's terminal: not with the `--package` of an
  * `npm exec --package=<spec>` that started the CLI, which npm passes on as `npm_config_package`
  * and under which `npx projen` would install that spec again, from the new repo's directory.
+ * Each step is announced with how long it usually takes, and shown as it runs (`progress`).
  */
-export async function installProject(dir: string, pm: PackageManagerName, options: { installOnly?: boolean } = {}): Promise<InstallOutcome> {
+export async function installProject(dir: string, pm: PackageManagerName,
+  options: { installOnly?: boolean; progress?: InstallProgress } = {}): Promise<InstallOutcome> {
   const commands = commandsFor(pm);
   const env = { ...process.env };
   delete env.CI;
   delete env.npm_config_package;
-  for (const argv of options.installOnly ? [commands.install] : [commands.install, commands.exec('projen')]) {
-    const result = await run(argv, dir, { env });
+  const progress = options.progress ?? new InstallProgress({ stdout: process.stdout, stderr: process.stderr });
+  const steps: Array<{ argv: string[]; step: InstallStep; env: NodeJS.ProcessEnv }> = [
+    {
+      argv: commands.install,
+      // npm's http log says each manifest it reads and each package it unpacks: the status line counts them.
+      env: pm === 'npm' ? { ...env, npm_config_loglevel: 'http' } : env,
+      step: {
+        title: `Installing dependencies with ${pm}`,
+        usually: 'usually 30 s to 2 min; longer with an empty npm cache or a slow registry',
+        npm: pm === 'npm',
+      },
+    },
+    ...(options.installOnly ? [] : [{
+      argv: commands.exec('projen'),
+      env,
+      step: { title: `Running ${commands.exec('projen').join(' ')}, which records the versions installed`, usually: 'usually 5 to 20 s', npm: false },
+    }]),
+  ];
+  for (const [i, { argv, step, env: stepEnv }] of steps.entries()) {
+    progress.start(step, i + 1, steps.length);
+    const result = await run(argv, dir, { env: stepEnv, onOutput: (stream, chunk) => progress.output(stream, chunk) });
+    progress.end(succeeded(result));
     if (!succeeded(result)) return { failed: argv, notFound: (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT' || result.code === 127 };
   }
   return {};

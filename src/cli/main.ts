@@ -6,6 +6,7 @@ import { TOPOLOGIES } from '../topologies';
 import { checkProjectName, show } from '../validate';
 import { DEFAULT_DIRECTORY, formatTargetDir, parseArgs } from './args';
 import { Generator, writeProject, WriteResult } from './create';
+import { Discover, discover } from './discovery';
 import { helpText } from './help';
 import { answerLabel, Answers, authProblems, environmentsProblems, isWanted, mergeSettings, normalizePackageSpec, readAnswers, settingsProblems, valuesOf } from './inputs';
 import { COMMIT_MESSAGE, commandsFor, initGit, installProject, packageManagerFrom } from './install';
@@ -13,7 +14,7 @@ import { cdCommand, finishCommand, installOnlyCommand, nextSteps } from './next-
 import { Ask, askAuth, askEnvironmentName, askMissing, askWithPrompts, parseYesNo, yesNoQuestion } from './questions';
 import { listenForSignals, setInterruptMessage } from './signals';
 import { directoryProblem, projectNameFor, targetProblem } from './target';
-import { bold, CancelledError, CliError, CLI_NAME, dim, EXIT, green, Problem, red, shellQuote, UsageError, yellow } from './ui';
+import { bold, CancelledError, CliError, CLI_NAME, dim, EXIT, fit, green, Problem, red, shellQuote, UsageError, yellow } from './ui';
 
 /** What the CLI runs in; tests replace parts of it. */
 export interface Context {
@@ -27,6 +28,8 @@ export interface Context {
   readonly ask?: Ask;
   /** @default - `generate` from `../generate` */
   readonly generator?: Generator;
+  /** Reads an identity provider's discovery document. @default - `discover` from ./discovery, proxied as `env` says */
+  readonly discover?: Discover;
 }
 
 /** This package's version, from its package.json (two levels up from lib/cli or src/cli). */
@@ -44,7 +47,9 @@ export async function run(argv: readonly string[], context: Context): Promise<nu
     return await create(argv, context);
   } catch (error) {
     if (error instanceof CliError) {
-      context.err(error instanceof CancelledError ? yellow(error.message, process.stderr) : red(error.message, process.stderr));
+      // Problems with the input are wrapped to the terminal's width, whole (commands to paste stay whole).
+      const message = error instanceof UsageError ? fit(error.message, process.stderr) : error.message;
+      context.err(error instanceof CancelledError ? yellow(message, process.stderr) : red(message, process.stderr));
       return error.exitCode;
     }
     context.err(red(`${CLI_NAME} failed unexpectedly: ${(error as Error)?.stack ?? String(error)}`, process.stderr));
@@ -136,7 +141,7 @@ async function create(argv: readonly string[], context: Context): Promise<number
       cwd,
       force: args.force,
       ask: context.ask,
-      warn: (text) => context.err(red(text, process.stderr)),
+      warn: (text) => context.err(red(fit(text, process.stderr), process.stderr)),
       note: out,
     });
     directory = asked.directory ?? directory;
@@ -145,7 +150,9 @@ async function create(argv: readonly string[], context: Context): Promise<number
   // The sign-in: the answers file's, or asked where there is a load balancer to sign in at.
   let auth = answers.auth as OidcAuthSettings | false | undefined;
   if (interactive && auth === undefined && TOPOLOGIES[withDefaults(valuesOf(given)).topology]?.signIn) {
-    auth = await askAuth({ region: withDefaults(valuesOf(given)).region, ask: context.ask, note: out });
+    const { region, domain } = withDefaults(valuesOf(given));
+    const discoverWith = context.discover ?? ((issuer: string) => discover(issuer, { env: context.env }));
+    auth = await askAuth({ region, domain, ask: context.ask, note: out, discover: discoverWith });
   }
   const environments = environmentsGiven?.value as EnvironmentSettings[] | undefined
     ?? [{ name: interactive ? await askEnvironmentName(context.ask) : DEFAULT_ENVIRONMENT }];
@@ -207,7 +214,6 @@ async function create(argv: readonly string[], context: Context): Promise<number
     ...(args.git ? [`${steps.install ? 'and then, for a repository:\n' : ''}  ${gitStep}`] : []),
   ].join('\n');
   if (args.install) {
-    out(`Installing dependencies with ${pm}…`);
     setInterruptMessage(() => finish('Interrupted: the install did not complete.', { install: true }));
     const outcome = await installProject(targetPath, pm, { installOnly: args.force });
     if (outcome.failed) {

@@ -4,25 +4,28 @@ import { OidcAuthSettings } from '../options';
 import { DEFAULT_ENVIRONMENT, placeholdersIn, SETTINGS, SettingSpec, withDefaults } from '../settings';
 import { Check, checkClientId, checkEnvironmentName, checkHttpsUrl, checkIssuer, checkSecretReference } from '../validate';
 import { DEFAULT_DIRECTORY, formatTargetDir } from './args';
+import { DiscoveredEndpoints, Discover, discover, discoveryUrl } from './discovery';
 import { answerProblem, GivenSettings, isWanted, normalize, valuesOf } from './inputs';
+import { askText } from './line-editor';
 import { directoryProblem, projectNameFor, targetProblem } from './target';
 import { CancelledError, dim, useColor, wrap } from './ui';
 
 /** Asks one question; `prompts` in the CLI, a stand-in in tests. */
 export type Ask = (question: PromptObject<'value'>) => Promise<unknown>;
 
-/** Rows kept free below a question, so that its one-line error never scrolls the screen (see `askWithPrompts`). */
-const ROWS_BELOW = 3;
-
 /**
- * Asks with `prompts`, loaded only when there is something to ask. prompts draws an error under
- * the question and jumps back with a saved cursor position; if that line scrolls the screen or
- * wraps, the jump lands on the wrong row and every redraw leaves copies and erases answered
- * questions. So rows are made free below the question first, and errors are cut to one line.
+ * Asks in the terminal: text questions (and yes/no, which take y or n and Enter) with the CLI's
+ * own line editor (see line-editor.ts: shell editing keys, errors wrapped whole under the
+ * answer); a choice with `prompts`' select, loaded only when there is one to ask.
  */
 export const askWithPrompts: Ask = async (question) => {
+  if (question.type === 'text') {
+    const validate = question.validate as ((value: string) => true | string) | undefined;
+    const answer = await askText({ message: String(question.message), initial: question.initial === undefined ? '' : String(question.initial), validate });
+    if (answer === undefined) throw new CancelledError();
+    return answer;
+  }
   const prompts = loadPrompts();
-  if (process.stdout.isTTY) process.stdout.write(`${'\n'.repeat(ROWS_BELOW)}\u001b[${ROWS_BELOW}A`);
   // The default onCancel lets prompts carry on with partial answers: Ctrl-C or Esc must stop.
   const answers = await prompts(question, { onCancel: () => { throw new CancelledError(); } });
   return answers.value;
@@ -46,31 +49,9 @@ function loadPrompts(): typeof import('prompts') {
   }
 }
 
-/** A validation message that fits on the one line under the question (in a terminal). */
-export function oneLine(message: string): string {
-  const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
-  const max = columns ? columns - 4 : Infinity;
-  if (message.length <= max) return message;
-  // The answer is on screen just above: long quotes of it are shortened, and whole sentences
-  // are kept while they fit, so the reason shows rather than the echo.
-  const shorter = message
-    .replace(/^"[^"]*" (is|are|has|does)\b/, 'That $1')
-    .replace(/"[^"]*"/g, (quoted) => (quoted.length > 24 ? `${quoted.slice(0, 12)}…"` : quoted));
-  const [first, ...rest] = shorter.split(/(?<=[.?!]) /);
-  let line = first.length <= max ? first : `${first.slice(0, max - 1)}…`;
-  for (const sentence of rest) {
-    if (line.length + 1 + sentence.length > max) break;
-    line = `${line} ${sentence}`;
-  }
-  return line;
-}
-
-/** `validate` for prompts: the problem in one line, or `true`. */
+/** `validate` for a question: the whole problem (the line editor wraps it to the terminal), or `true`. */
 function validator(check: (input: string) => string | undefined): (input: string) => string | true {
-  return (input) => {
-    const problem = check(input);
-    return problem === undefined ? true : oneLine(problem);
-  };
+  return (input) => check(input) ?? true;
 }
 
 /** A setting's question, short (one line at 80 columns); what was in brackets goes to the hint. */
@@ -82,8 +63,9 @@ export function shortQuestion(spec: SettingSpec): { question: string; aside?: st
 /** The lines shown above a question: what it means, and whether the value offered is a placeholder. */
 export function hintLines(spec: SettingSpec, known: GivenSettings): string[] {
   const { aside } = shortQuestion(spec);
-  const texts = [aside, spec.hint].filter((text): text is string => Boolean(text));
   const defaults = withDefaults(valuesOf(known));
+  const hint = typeof spec.hint === 'function' ? spec.hint(defaults) : spec.hint;
+  const texts = [aside, hint].filter((text): text is string => Boolean(text));
   if (placeholdersIn(defaults).includes(spec.key)) texts.push('A placeholder: Enter keeps it; set the real value before cdk deploy.');
   const width = Math.min(process.stdout.isTTY ? process.stdout.columns || 80 : 80, 100);
   return texts.flatMap((text) => wrap(text, width - 2, '  ')).map((line) => `  ${line}`);
@@ -235,13 +217,19 @@ export function authQuestions(region: string): ReadonlyArray<{ field: keyof Oidc
 }
 
 /**
- * Asks whether the load balancer signs users in and, if so, the provider's details. The scopes,
- * the session timeout and the provider's CIDRs keep their defaults (set them in `.projenrc.ts`).
+ * Asks whether the load balancer signs users in and, if so, the provider's details. The three
+ * endpoints are read from the issuer's discovery document and offered (Enter keeps each); when it
+ * cannot be read (offline, a firewall, a certificate Node.js does not trust) they are typed. The
+ * scopes, the session timeout and the provider's CIDRs keep their defaults (set them in `.projenrc.ts`).
  */
 export async function askAuth(options: {
   readonly region: string;
+  /** The host name answered: the callback to register is on it. */
+  readonly domain: string;
   readonly ask?: Ask;
   readonly note?: (text: string) => void;
+  /** @default - `discover` from ./discovery, over the network */
+  readonly discover?: Discover;
 }): Promise<OidcAuthSettings | undefined> {
   const ask = options.ask ?? askWithPrompts;
   const width = Math.min(process.stdout.isTTY ? process.stdout.columns || 80 : 80, 100);
@@ -251,13 +239,36 @@ export async function askAuth(options: {
   const typed = await ask(yesNoQuestion('Sign users in with your identity provider?', false));
   if (typed === undefined) throw new CancelledError();
   if (!parseYesNo(typed, false)) return undefined;
-  note('From the provider\'s registration of the app and <issuer>/.well-known/openid-configuration. ' +
-    'Register the callback https://<host name>/oauth2/idpresponse. The client secret stays in Secrets Manager.');
+  note(`From the provider's registration of the app; register the callback https://${options.domain}/oauth2/idpresponse ` +
+    'there. The client secret stays in Secrets Manager.');
   const auth: Record<string, string> = {};
-  for (const { field, message, check } of authQuestions(options.region)) {
-    const answer = await ask({ type: 'text', name: 'value', message, initial: '', validate: validator((input) => check(input.trim())) });
+  const questions = authQuestions(options.region);
+  let offered: Partial<Record<keyof OidcAuthSettings, string>> = {};
+  for (const { field, message, check } of questions) {
+    const answer = await ask({ type: 'text', name: 'value', message, initial: offered[field] ?? '', validate: validator((input) => check(input.trim())) });
     if (answer === undefined) throw new CancelledError();
     auth[field] = String(answer).trim();
+    if (field === 'issuer') {
+      const found = await discoverEndpoints(auth.issuer, options.discover ?? ((issuer) => discover(issuer)), note);
+      if (found) {
+        auth.issuer = found.issuer;
+        offered = found;
+      }
+    }
   }
   return auth as unknown as OidcAuthSettings;
+}
+
+/** Reads the issuer's discovery document, saying what it does and what came of it. */
+async function discoverEndpoints(issuer: string, discoverWith: Discover, note: (text: string) => void): Promise<DiscoveredEndpoints | undefined> {
+  note(`Reading ${discoveryUrl(issuer)} …`);
+  const result = await discoverWith(issuer);
+  if (result.endpoints) {
+    const missing = result.endpoints.userInfoEndpoint === undefined ? ' (but the user info endpoint: type it)' : '';
+    const renamed = result.endpoints.issuer === issuer ? '' : ` It names the issuer "${result.endpoints.issuer}": that one is used, as the tokens carry it.`;
+    note(`Found the endpoints there${missing}; Enter keeps each.${renamed}`);
+    return result.endpoints;
+  }
+  note(`Could not read it: ${result.problem}. Type the endpoints (the provider's documentation lists them).`);
+  return undefined;
 }

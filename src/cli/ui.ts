@@ -62,6 +62,8 @@ export const red = paint(31, 39);
 export const green = paint(32, 39);
 export const yellow = paint(33, 39);
 export const cyan = paint(36, 39);
+export const gray = paint(90, 39);
+export const italic = paint(3, 23);
 
 /** Quotes a word for a POSIX shell when it needs it, so printed commands can be pasted. */
 export function shellQuote(word: string): string {
@@ -114,4 +116,74 @@ export function wrap(text: string, width: number, indent = ''): string[] {
   }
   if (line || lines.length === 0) lines.push(line);
   return lines.map((part, i) => (i === 0 ? part : `${indent}${part}`));
+}
+
+/** Columns a character takes in a terminal: two for wide East Asian characters and emoji, none for combining marks. */
+export function charWidth(c: string): number {
+  const code = c.codePointAt(0)!;
+  if (/\p{Mn}|\p{Me}|\u200b|\u200d/u.test(c)) return 0;
+  if ((code >= 0x1100 && code <= 0x115f) || (code >= 0x2e80 && code <= 0xa4cf && code !== 0x303f) || (code >= 0xac00 && code <= 0xd7a3)
+    || (code >= 0xf900 && code <= 0xfaff) || (code >= 0xfe30 && code <= 0xfe4f) || (code >= 0xff00 && code <= 0xff60)
+    || (code >= 0xffe0 && code <= 0xffe6) || (code >= 0x1f300 && code <= 0x1faff) || (code >= 0x20000 && code <= 0x3fffd)) return 2;
+  return 1;
+}
+
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/g;
+
+/** Columns a string takes (its colours take none). */
+export function widthOf(text: string): number {
+  let width = 0;
+  for (const c of text.replace(SGR, '')) width += charWidth(c);
+  return width;
+}
+
+/**
+ * Wraps a message into lines of at most `width` columns (`nextWidth` after the first), at
+ * spaces; a word longer than a line (a URL, an ARN) is cut where the line ends. Nothing is left out.
+ */
+export function wrapColumns(text: string, width: number, nextWidth = width): string[] {
+  const lines: string[] = [];
+  const room = () => Math.max(1, lines.length === 0 ? width : nextWidth);
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const word of paragraph.split(' ')) {
+      const candidate = line ? `${line} ${word}` : word;
+      if (widthOf(candidate) <= room()) {
+        line = candidate;
+        continue;
+      }
+      if (line) lines.push(line);
+      line = word;
+      while (widthOf(line) > room()) {
+        const chars = [...line];
+        let cut = 0;
+        let used = 0;
+        while (cut < chars.length && used + charWidth(chars[cut]) <= room()) used += charWidth(chars[cut++]);
+        cut = Math.max(cut, 1);
+        lines.push(chars.slice(0, cut).join(''));
+        line = chars.slice(cut).join('');
+      }
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** A command to paste (`  cd app && npm install`): never broken over lines. */
+const COMMAND_LINE = /^ {2}(?:cd|npm|npx|pnpm|yarn|git) /;
+
+/**
+ * Text for a terminal: each line longer than its width wrapped at spaces, the rows after the
+ * first indented as the line is, plus two spaces; commands to paste are left whole. Unchanged
+ * where the stream is not a terminal (a log keeps one line per message).
+ */
+export function fit(text: string, stream: { readonly isTTY?: boolean; readonly columns?: number } = process.stdout): string {
+  if (!stream.isTTY || !stream.columns) return text;
+  const columns = stream.columns;
+  return text.split('\n').map((line) => {
+    if (widthOf(line) <= columns || COMMAND_LINE.test(line)) return line;
+    const indent = `${/^ */.exec(line)![0]}  `;
+    return wrapColumns(line, columns, columns - indent.length).map((row, i) => (i === 0 ? row : `${indent}${row}`)).join('\n');
+  }).join('\n');
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { PromptObject } from 'prompts';
 import { everySettingFlag, settingsAsked, tempDir } from './util';
+import { Discover, discoveryUrl } from '../../src/cli/discovery';
 import { Context, run } from '../../src/cli/main';
 import { Ask, shortQuestion } from '../../src/cli/questions';
 import { CancelledError } from '../../src/cli/ui';
@@ -9,7 +10,7 @@ import type { GenerateOptions } from '../../src/generate';
 import { Topology } from '../../src/options';
 
 /** Runs the CLI in-process with a stand-in generator that records what it was given. */
-async function runInProcess(argv: string[], options: { cwd: string; interactive?: boolean; ask?: Ask }) {
+async function runInProcess(argv: string[], options: { cwd: string; interactive?: boolean; ask?: Ask; discover?: Discover }) {
   const out: string[] = [];
   const err: string[] = [];
   const generated: GenerateOptions[] = [];
@@ -20,6 +21,8 @@ async function runInProcess(argv: string[], options: { cwd: string; interactive?
     out: (text) => out.push(text),
     err: (text) => err.push(text),
     ask: options.ask,
+    // No network: the provider's discovery document cannot be read, unless a test gives one.
+    discover: options.discover ?? (async (issuer) => ({ url: discoveryUrl(issuer), problem: 'the host name was not found (ENOTFOUND; offline?)' })),
     generator: (generateOptions) => {
       generated.push(generateOptions);
       fs.writeFileSync(path.join(generateOptions.outdir, 'package.json'), '{}');
@@ -78,6 +81,7 @@ describe('interactive flow', () => {
     expect(settingsAsked().map((spec) => spec.key)).not.toContain('vpcEndpointId');
     const [topology, frontend] = questions.slice(1);
     expect(topology.type).toBe('select');
+    // The default first.
     expect(topology.choices).toEqual([
       expect.objectContaining({ value: 'alb-lambda', description: expect.stringContaining('simpler, cheaper, one hop shorter') }),
       expect.objectContaining({ value: 'apigw-vpce', description: expect.stringContaining('throttling, request validation') }),
@@ -189,6 +193,69 @@ describe('interactive flow', () => {
       ['Secrets Manager secret', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x-AbCdEf', 'is in us-east-1, but the environment deploys to eu-west-1'],
     ];
     for (const [question, answer, problem] of refused) expect(validatorOf(questions)(question, answer)).toContain(problem);
+  });
+
+  test('the endpoints are read from the issuer\'s discovery document and offered; the callback hint names the host typed', async () => {
+    const questions: Array<PromptObject<'value'>> = [];
+    const issuer = 'https://idp.example.com/oauth2/default';
+    const discovered: string[] = [];
+    const result = await runInProcess(['app', '--domain', 'orders.corp.example.com', '--no-install', '--no-git'], {
+      cwd,
+      interactive: true,
+      discover: async (typed) => {
+        discovered.push(typed);
+        return {
+          url: discoveryUrl(typed),
+          endpoints: { issuer: typed, authorizationEndpoint: `${typed}/v1/authorize`, tokenEndpoint: `${typed}/v1/token`, userInfoEndpoint: `${typed}/v1/userinfo` },
+        };
+      },
+      ask: defaultsAsker(questions, {
+        'Sign users in': 'y',
+        'Identity provider\'s issuer URL': issuer,
+        'The app\'s client id': 'orders',
+        'Secrets Manager secret': 'orders/oidc',
+      }),
+    });
+    expect(result.code).toBe(0);
+    expect(discovered).toEqual([issuer]);
+    const initial = (start: string) => questions.find((q) => String(q.message).startsWith(start))!.initial;
+    expect(initial('Its authorization endpoint')).toBe(`${issuer}/v1/authorize`);
+    expect(initial('Its token endpoint')).toBe(`${issuer}/v1/token`);
+    expect(initial('Its user info endpoint')).toBe(`${issuer}/v1/userinfo`);
+    const notes = result.out.replace(/\s+/g, ' ');
+    expect(notes).toContain('register the callback https://orders.corp.example.com/oauth2/idpresponse there');
+    expect(notes).not.toContain('<host name>');
+    expect(notes).toContain(`Reading ${issuer}/.well-known/openid-configuration …`);
+    expect(notes).toContain('Found the endpoints there; Enter keeps each.');
+    expect(result.generated[0].settings.auth).toEqual({
+      issuer,
+      authorizationEndpoint: `${issuer}/v1/authorize`,
+      tokenEndpoint: `${issuer}/v1/token`,
+      userInfoEndpoint: `${issuer}/v1/userinfo`,
+      clientId: 'orders',
+      clientSecret: 'orders/oidc',
+    });
+  });
+
+  test('when the discovery document cannot be read, it says why and the endpoints are typed', async () => {
+    const questions: Array<PromptObject<'value'>> = [];
+    const result = await runInProcess(['app', '--no-install', '--no-git'], {
+      cwd,
+      interactive: true,
+      ask: defaultsAsker(questions, {
+        'Sign users in': 'y',
+        'Identity provider\'s issuer URL': 'https://idp.example.com',
+        'Its authorization endpoint': 'https://idp.example.com/authorize',
+        'Its token endpoint': 'https://idp.example.com/token',
+        'Its user info endpoint': 'https://idp.example.com/userinfo',
+        'The app\'s client id': 'orders',
+        'Secrets Manager secret': 'orders/oidc',
+      }),
+    });
+    expect(result.code).toBe(0);
+    expect(questions.find((q) => String(q.message).startsWith('Its token endpoint'))!.initial).toBe('');
+    expect(result.out.replace(/\s+/g, ' ')).toContain('Could not read it: the host name was not found (ENOTFOUND; offline?). Type the endpoints');
+    expect(result.generated[0].settings.auth).toMatchObject({ tokenEndpoint: 'https://idp.example.com/token' });
   });
 
   test('the sign-in is not asked where there is no load balancer', async () => {

@@ -1,9 +1,14 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { LocalProvider, startProvider } from './provider';
 import { BIN, fakeBin, isAlive, requireBuiltCli, settingsAsked, tempDir, waitUntil } from './util';
-import { shortQuestion } from '../../src/cli/questions';
+import { checkDirectoryAnswer, shortQuestion } from '../../src/cli/questions';
 import { shellQuote } from '../../src/cli/ui';
+import {
+  checkAccount, checkCertificateArn, checkClientId, checkCorporateCidrs, checkDomain, checkEnvironmentName, checkHandlerEgress,
+  checkHostedZoneId, checkHttpsUrl, checkIssuer, checkRegion, checkReservedConcurrency, checkSecretReference, checkSubnetIds, checkVpcId,
+} from '../../src/validate';
 
 /**
  * What a person sees: the CLI in a real terminal emulator (tmux) of a given width, read back as
@@ -35,10 +40,16 @@ class Screen {
     return this.tmux('capture-pane', '-p', ...(escapes ? ['-e'] : []), '-S', '-', '-t', '0').replace(/\s+$/, '');
   }
 
-  /** Waits until the screen shows `text` (a string, or a pattern). */
-  async waitFor(text: string | RegExp, timeoutMs = 20_000): Promise<void> {
+  /** The screen with every run of white space one space: a message wrapped over rows reads as one line. */
+  flat(): string {
+    return this.text().replace(/\s+/g, ' ');
+  }
+
+  /** Waits until the screen shows `text` (a string, also wrapped over rows; a pattern; or what a function accepts). */
+  async waitFor(text: string | RegExp | ((shown: string) => boolean), timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const shows = () => (typeof text === 'string' ? this.text().includes(text) : text.test(this.text()));
+    const shows = () => (typeof text === 'string' ? this.text().includes(text) || this.flat().includes(text)
+      : typeof text === 'function' ? text(this.text()) : text.test(this.text()));
     while (!shows()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; the screen:\n${this.text()}`);
       await new Promise((resolve) => setTimeout(resolve, 30));
@@ -283,4 +294,168 @@ test('--yes in a terminal asks nothing, not even the confirmation', async () => 
   expect(await screen.exitCode()).toBe(0);
   expect(screen.text()).not.toContain('Write the project');
   expect(fs.existsSync(path.join(parent, 'app', '.projenrc.ts'))).toBe(true);
+});
+
+describe('at 80 columns, every validation message whole', () => {
+  let provider: LocalProvider;
+  beforeAll(async () => { provider = await startProvider(); });
+  afterAll(() => provider.close());
+
+  /** The rows below the question's last `? question` row: its answer's wrapped rows and the error. */
+  const rowsBelow = (shown: string, question: string) => {
+    const rows = shown.split('\n');
+    const at = rows.map((row, i) => (row.startsWith(`? ${question}`) ? i : -1)).filter((i) => i >= 0).pop()!;
+    return rows.slice(at + 1);
+  };
+
+  test('each refused answer\'s message shows in full, wrapped at spaces, naming the value; the sign-in\'s endpoints discovered', async () => {
+    fs.mkdirSync(path.join(parent, 'taken'));
+    fs.writeFileSync(path.join(parent, 'taken', 'notes.txt'), '');
+    const region = 'eu-west-1';
+    const account = '111122223333';
+    const certificate = `arn:aws:acm:${region}:${account}:certificate/12345678-1234-1234-1234-123456789012`;
+    const subnetIds = ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'];
+    // [question, refused answer, its message (from the validators the CLI uses), the answer that is taken]
+    const refusals: Array<[string, string, string, string]> = [
+      ['Project directory', 'taken', checkDirectoryAnswer('taken', parent, false)!, 'app'],
+      ['Host name users will type', 'orders_api.corp.example.com', checkDomain('orders_api.corp.example.com')!, 'orders.corp.example.com'],
+      ['Route 53 hosted zone id for that name', 'z123', checkHostedZoneId('z123')!, 'Z0123456789ABCDEFGHIJ'],
+      ['AWS account id', '1111-2222-3333', checkAccount('1111-2222-3333')!, account],
+      ['AWS region', 'eu-wst-1', checkRegion('eu-wst-1')!, region],
+      ['ACM certificate ARN for the host name', certificate.replace(region, 'us-east-1'),
+        checkCertificateArn(region, account)(certificate.replace(region, 'us-east-1'))!, certificate],
+      ['VPC id', 'vpc-123', checkVpcId('vpc-123')!, 'vpc-0123456789abcdef0'],
+      // Two subnet ids, the second wrong: the message names that one.
+      ['Private subnet ids, comma-separated', `${subnetIds[0]},subnet-0fedcba98765432`,
+        checkSubnetIds([subnetIds[0], 'subnet-0fedcba98765432'])!, subnetIds.join(',')],
+      ['On-premises CIDR ranges allowed in, comma-separated', '10.0.0.0/8,172.16.0.1/12', checkCorporateCidrs(['10.0.0.0/8', '172.16.0.1/12'])!, '10.0.0.0/8'],
+      ['On-premises destinations for the API', '10.20.0.0/16:99999', checkHandlerEgress(['10.20.0.0/16:99999'])!, ''],
+      ['Reserved concurrency for the API', '0', checkReservedConcurrency(0)!, ''],
+      ['Identity provider\'s issuer URL', provider.issuer.replace('https', 'http'), checkIssuer(provider.issuer.replace('https', 'http'))!, provider.issuer],
+      ['Its token endpoint', 'https://10.0.0.1/token', checkHttpsUrl('https://10.0.0.1/token')!, ''],
+      ['The app\'s client id', 'orders app', checkClientId('orders app')!, 'orders'],
+      ['Secrets Manager secret (name or ARN) holding the client secret', 'Q2hzU2VjcmV0VmFsdWUxMjM0NTY3ODk',
+        checkSecretReference(region)('Q2hzU2VjcmV0VmFsdWUxMjM0NTY3ODk')!, 'orders/oidc-client'],
+      ['Name of the first environment', 'Prod', checkEnvironmentName('Prod')!, 'prod'],
+    ];
+    expect(refusals[7][2]).toContain('"subnet-0fedcba98765432" is not a subnet id');
+    // The provider's discovery document, reached as in a corporate network: through the proxy,
+    // its certificate trusted through NODE_EXTRA_CA_CERTS.
+    screen = new Screen(['--no-install', '--no-git', '-t', 'alb-lambda', '--no-frontend'], parent, {
+      columns: 80, env: { HTTPS_PROXY: provider.proxy, NODE_EXTRA_CA_CERTS: provider.caFile },
+    });
+    const asked = ['Project directory', ...questions.slice(2, questions.indexOf('Sign users in with your identity provider?'))];
+    const auth = ['Identity provider\'s issuer URL', 'Its authorization endpoint', 'Its token endpoint', 'Its user info endpoint',
+      'The app\'s client id', 'Secrets Manager secret (name or ARN) holding the client secret'];
+    for (const question of [...asked, 'Sign users in with your identity provider?', ...auth, 'Name of the first environment']) {
+      const short = question.replace(/ \(.*\)$/, '');
+      await screen.waitFor(`? ${short}`);
+      if (question.startsWith('Sign users in')) {
+        screen.type('y');
+      } else {
+        const refusal = refusals.find(([q]) => q === question);
+        if (refusal) {
+          const [, bad, message, good] = refusal;
+          screen.press('C-u');
+          screen.type(bad);
+          screen.press('Enter');
+          // The rows under the answer, without white space and the error's "›", hold every character of the message.
+          const whole = (shown: string) => rowsBelow(shown, short).join('').replace(/[\s›]/g, '').includes(message.replace(/\s/g, ''));
+          await screen.waitFor(whole);
+          const below = rowsBelow(screen.text(), short);
+          // Whole: every character of the message, in order, under the answer; wrapped by the CLI at
+          // spaces (no row fills the terminal, as one the terminal wrapped would), nothing cut.
+          expect(below.join('').replace(/[\s›]/g, '')).toContain(message.replace(/\s/g, ''));
+          for (const row of below) expect(row.length).toBeLessThan(80);
+          expect(below.join(' ')).not.toContain('…');
+          // Ctrl-U empties the line, as in a shell: then the answer that is taken.
+          screen.press('C-u');
+          if (good) screen.type(good);
+        }
+      }
+      screen.press('Enter');
+      await screen.waitFor(`✔ ${short}`);
+    }
+    await screen.waitFor('Write the project to app? (Y/n)');
+    const shown = screen.text();
+    // The endpoints came from the discovery document: Enter kept them.
+    expect(provider.requests).toContain('/oauth2/default/.well-known/openid-configuration');
+    expect(shown.replace(/\n/g, '')).toContain(`✔ Its authorization endpoint … ${provider.issuer}/v1/authorize`);
+    expect(shown.replace(/\n/g, '')).toContain(`✔ Its user info endpoint … ${provider.issuer}/v1/userinfo`);
+    expect(screen.flat()).toContain('register the callback https://orders.corp.example.com/oauth2/idpresponse there');
+    expect(screen.flat()).toContain('Found the endpoints there; Enter keeps each.');
+    // No message is left on the screen once its answer was corrected.
+    for (const [, , message] of refusals) expect(screen.flat()).not.toContain(message.replace(/\s+/g, ' ').slice(0, 40));
+    screen.press('Enter');
+    expect(await screen.exitCode()).toBe(0);
+    const projenrc = fs.readFileSync(path.join(parent, 'app', '.projenrc.ts'), 'utf-8');
+    expect(projenrc).toContain(`tokenEndpoint: '${provider.issuer}/v1/token'`);
+    expect(projenrc).toContain("subnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210']");
+    expect(projenrc).toContain("environments: [{ name: 'prod' }]");
+  });
+
+  test('line-editing keys edit, as in a shell: no invisible character, no error about one', async () => {
+    screen = new Screen(['app', '--no-install', '--no-git', '-t', 'alb-lambda', '--no-frontend'], parent, { columns: 80 });
+    await screen.waitFor('? Host name users will type');
+    screen.type('web orders');
+    // Ctrl-W: the word before; Ctrl-V and Ctrl-T: nothing; Ctrl-U: everything before the cursor.
+    screen.press('C-w', 'C-v', 'C-t');
+    screen.type('x');
+    await screen.waitFor('› web x');
+    screen.press('C-u');
+    screen.type('orders.corp.example.co');
+    // Ctrl-A and Ctrl-E move; Ctrl-K deletes to the end; Alt-Backspace the word before.
+    screen.press('C-a', 'C-k');
+    screen.type('api.corp.example.com.au');
+    screen.press('M-BSpace', 'BSpace');
+    screen.press('Enter');
+    await screen.waitFor('✔ Host name users will type … api.corp.example.com');
+    screen.press('C-c');
+    expect(await screen.exitCode()).toBe(130);
+    expect(screen.text()).not.toMatch(/newline|control character|\\u00/);
+  });
+
+  test('the topology menu: the default first and chosen, each price labelled in its description, none above the question', async () => {
+    screen = new Screen(['app', '--no-install', '--no-git'], parent, { columns: 80 });
+    await screen.waitFor('? How should requests reach your API?');
+    const rows = screen.text().split('\n');
+    const at = rows.findIndex((row) => row.startsWith('? How should requests reach your API?'));
+    expect(rows.slice(0, at).join('\n')).not.toContain('$');
+    expect(rows[at + 1]).toBe('❯   ALB straight to Lambda');
+    expect(rows.slice(at + 2).join(' ')).toContain('Price per environment: ~$16/month + capacity units');
+    expect(rows.indexOf('    API Gateway via VPC endpoint')).toBeGreaterThan(at + 1);
+    expect(rows.indexOf('    API Gateway, private custom domain')).toBeGreaterThan(rows.indexOf('    API Gateway via VPC endpoint'));
+    screen.press('Enter');
+    await screen.waitFor('✔ How should requests reach your API? › ALB straight to Lambda');
+    screen.press('C-c');
+    expect(await screen.exitCode()).toBe(130);
+  });
+
+  test('the install says what it does and how long it usually takes, with a status line while it runs', async () => {
+    const log = Array.from({ length: 40 }, (_, i) => `npm http fetch GET 200 https://registry.npmjs.org/p${i} 5ms (cache hit)`).join('\n');
+    const bin = fakeBin({
+      npm: `printf '%s\\n' '${log.replace(/'/g, '')}' >&2\nsleep 2\necho 'npm warn deprecated p3@1.0.0: no longer kept' >&2\necho 'added 40 packages in 2s'`,
+      npx: 'echo "ran $*"',
+    });
+    try {
+      screen = new Screen(['app', '--yes', '--no-git'], parent, { columns: 80, env: { PATH: `${bin}${path.delimiter}${process.env.PATH}` } });
+      await screen.waitFor('resolving versions (40 package manifests read)');
+      expect(screen.text()).toMatch(/^ {2}\d s: resolving versions \(40 package manifests read\)$/m);
+      expect(await screen.exitCode()).toBe(0);
+      const shown = screen.text();
+      expect(screen.flat()).toContain('Installing dependencies with npm… (step 1 of 2, usually 30 s to 2 min; longer with an empty npm cache or a slow registry)');
+      expect(screen.flat()).toContain('Running npx projen, which records the versions installed… (step 2 of 2, usually 5 to 20 s)');
+      // npm's own lines, not its progress log; each step's time; the status line gone.
+      expect(shown).toContain('npm warn deprecated p3@1.0.0: no longer kept\nadded 40 packages in 2s\n  done in 2 s.');
+      expect(shown).toContain('ran projen\n  done in 0 s.');
+      expect(shown).not.toContain('npm http');
+      expect(shown).not.toContain('resolving versions');
+      // Its lines wrapped at spaces, not cut by the terminal.
+      const steps = shown.split('\n').filter((row, i, rows) => /^(Installing|Running) /.test(row) || /^(Installing|Running) /.test(rows[i - 1] ?? ''));
+      expect(steps).toHaveLength(4);
+      for (const row of steps) expect(row.length).toBeLessThan(80);
+    } finally {
+      fs.rmSync(bin, { recursive: true, force: true });
+    }
+  });
 });
