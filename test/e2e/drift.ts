@@ -2,6 +2,7 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
+import * as semver from 'semver';
 import { Lockfile, TESTED_LOCK_FILE, TESTED_SET_DIR, TESTED_VERSIONS_FILE, TestedVersions, testedVersions } from '../../src/tested-set';
 import { createFromTarball, freshDir, ok, ROOT, run } from './util';
 
@@ -42,7 +43,7 @@ export interface Move {
   readonly to: string;
 }
 
-const npmView = promisify(execFile);
+const npm = promisify(execFile);
 
 /**
  * The newest release of each tested package within its tested major (what a `^` range would install today, from
@@ -50,18 +51,25 @@ const npmView = promisify(execFile);
  */
 export async function newestReleases(tested: Record<string, string>): Promise<{ moves: Move[]; majors: Move[] }> {
   const entries = await Promise.all(Object.entries(tested).map(async ([name, version]) => {
-    const view = async (spec: string) => {
-      const { stdout } = await npmView('npm', ['view', spec, 'version', '--json'], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
-      const found: string | string[] = JSON.parse(stdout);
-      return Array.isArray(found) ? found[found.length - 1] : found;
-    };
-    return { name, version, inMajor: await view(`${name}@^${version}`), latest: await view(`${name}@latest`) };
+    const { stdout } = await npm('npm', ['view', name, 'versions', 'dist-tags.latest', '--json'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+    const view = JSON.parse(stdout);
+    return { name, version, ...newest(view.versions, view['dist-tags.latest'], version) };
   }));
   return {
     moves: entries.filter((e) => e.inMajor !== e.version).map((e) => ({ name: e.name, from: e.version, to: e.inMajor })),
     majors: entries.filter((e) => e.latest !== e.inMajor && major(e.latest) !== major(e.version))
       .map((e) => ({ name: e.name, from: e.version, to: e.latest })),
   };
+}
+
+/**
+ * Of a package's published versions (in the registry's order, which is not semver's), the newest within the tested
+ * version's `^` range, and the `latest` tag's (or the newest stable) release.
+ */
+export function newest(versions: readonly string[], latest: string | undefined, tested: string): { inMajor: string; latest: string } {
+  const stable = versions.filter((v) => semver.valid(v) && !semver.prerelease(v));
+  const inMajor = semver.maxSatisfying(stable, `^${tested}`) ?? tested;
+  return { inMajor: semver.gt(inMajor, tested) ? inMajor : tested, latest: latest ?? semver.maxSatisfying(stable, '*') ?? tested };
 }
 
 const major = (version: string) => version.split('.')[0];
@@ -132,11 +140,21 @@ export function raise(repo: string, moves: readonly Move[], extra: readonly stri
   fs.writeFileSync(file, raised);
 }
 
-/** The lines of a failed command's output that say why: errors, failed tests and checks, at most 20. */
+/**
+ * The lines of a failed command's output that say why, at most 20: errors and failed tests and checks, with the
+ * findings listed under a failed validation; not projen's echo of each task's command line.
+ */
 export function why(output: string): string {
-  const lines = output.split('\n');
-  const telling = lines.filter((line) => /error|Error|failed|✕|●|Validation|Cannot find|ERESOLVE|ETARGET/.test(line));
-  return (telling.length ? telling : lines.slice(-20)).slice(0, 20).map((line) => `    ${line.trimEnd()}`).join('\n');
+  const lines = output.split('\n').map((line) => line.trimEnd());
+  const telling = new Set<number>();
+  lines.forEach((line, i) => {
+    if (line.startsWith('👾') && !/failed/.test(line)) return;
+    if (/error|Error|failed|✕|●|Cannot find|ERESOLVE|ETARGET|AwsSolutions-/.test(line)) telling.add(i);
+    // A validation's findings follow on the lines under it.
+    if (/Validation failed/.test(line)) for (let j = i + 1; j < Math.min(lines.length, i + 6) && /^\s+\S/.test(lines[j]); j++) telling.add(j);
+  });
+  const chosen = telling.size ? [...telling].sort((a, b) => a - b).map((i) => lines[i]) : lines.slice(-20);
+  return chosen.filter((line) => !/^\s+at /.test(line)).slice(0, 20).map((line) => `    ${line}`).join('\n');
 }
 
 /** What the canary found: each combination's result, and for each broken one the moves that break it alone. */
