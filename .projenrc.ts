@@ -1,5 +1,12 @@
+import * as fs from 'fs';
 import { ProjenStruct, Struct } from '@mrgrain/jsii-struct-builder';
 import { cdk, javascript, YamlFile } from 'projen';
+
+/** The libraries of src/runtime and src/testing, at the versions generated repos install (the tested set). */
+const TESTED: { dependencies: Record<string, string>; devDependencies: Record<string, string> } =
+  JSON.parse(fs.readFileSync('data/tested-versions.json', 'utf-8'));
+const RUNTIME_DEPS = ['hono', '@hono/zod-validator', 'zod', '@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics', '@types/aws-lambda']
+  .map((name) => `${name}@${TESTED.dependencies[name] ?? TESTED.devDependencies[name]}`);
 
 const project = new cdk.JsiiProject({
   name: 'create-hybrid-serverless',
@@ -36,7 +43,10 @@ const project = new cdk.JsiiProject({
     'esbuild@^0.28.2', 'acorn@^8.19.0', 'acorn-walk@^8.3.5',
     // The deploy rehearsal (test/e2e/deploy-rehearsal.test.ts) prepares and inspects the AWS stand-in (moto) with them.
     '@aws-sdk/client-acm@^3', '@aws-sdk/client-api-gateway@^3', '@aws-sdk/client-cloudformation@^3', '@aws-sdk/client-ec2@^3',
-    '@aws-sdk/client-elastic-load-balancing-v2@^3', '@aws-sdk/client-lambda@^3', '@aws-sdk/client-route-53@^3'],
+    '@aws-sdk/client-elastic-load-balancing-v2@^3', '@aws-sdk/client-lambda@^3', '@aws-sdk/client-route-53@^3',
+    // What create-hybrid-serverless/runtime runs on (src/runtime), at the versions generated repos get: their
+    // repo installs them. Not peerDependencies: jsii refuses a peer that is not a jsii module.
+    ...RUNTIME_DEPS],
 
   // bin/ holds the package's binaries (projen adds every file in bin/): create-hybrid-serverless, the CLI, and
   // hybrid-serverless-check, which generated repos' builds run (src/check/main.ts).
@@ -70,8 +80,25 @@ project.package.addField('overrides', { 'node-fetch@cjs': '2.7.0' });
 project.package.addAllowedScripts('esbuild');
 project.package.file.addOverride('allowScripts.@parcel/watcher', false);
 
-// The templates, the data they use and the CLI launcher ship in the npm package.
-project.npmignore?.addPatterns('!/templates/', '!/bin/', '!/data/');
+// The templates, the data they use and the CLI launcher ship in the npm package; so does the runtime's ES module.
+project.npmignore?.addPatterns('!/templates/', '!/bin/', '!/data/', '!/lib/**/*.mjs');
+
+// What generated repos import besides the project type: the Lambda runtime and the test helpers.
+// `./runtime` is also an ES module (scripts/build-runtime.js) for the Lambda bundle; `./*` keeps every deep path
+// that worked before `exports` (projen reads `<package>/.jsii`).
+const subpath = (name: string, esm = false) => ({
+  types: `./lib/${name}/index.d.ts`,
+  ...(esm ? { import: `./lib/${name}/index.mjs` } : {}),
+  default: `./lib/${name}/index.js`,
+});
+project.package.addField('exports', {
+  '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+  './runtime': subpath('runtime', true),
+  './testing': subpath('testing'),
+  './package.json': './package.json',
+  './.jsii': './.jsii',
+  './*': './*',
+});
 // Generated sample repos and benchmark output never ship.
 project.npmignore?.addPatterns('/sample-app/', '/.bench/');
 
@@ -101,11 +128,17 @@ new ProjenStruct(project, {
     },
   });
 
+// The runtime and the test helpers import what the generated repo installs (devDependencies here, see RUNTIME_DEPS).
+project.eslint?.allowDevDeps('src/runtime/**');
+project.eslint?.allowDevDeps('src/testing/**');
+
 // Files of generated repos that the end-to-end tests copy in: checked there, by the generated build.
 project.eslint?.addIgnorePattern('test/e2e/fixtures/');
 project.tsconfigDev.addExclude('e2e/fixtures/**');
 
-// Every compile also precompiles the templates into lib/templates.js (see the script).
+// Every compile also builds create-hybrid-serverless/runtime as an ES module, lib/runtime/index.mjs (see the script)…
+project.compileTask.exec('node scripts/build-runtime.js');
+// …precompiles the templates into lib/templates.js (see the script)…
 project.compileTask.exec('node scripts/precompile-templates.js');
 // …and bundles the CLI into lib/cli.bundle.js and lib/cli-generate.bundle.js, which bin/create-hybrid-serverless runs (see the script).
 project.compileTask.exec('node scripts/bundle-cli.js');

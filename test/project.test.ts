@@ -15,7 +15,7 @@ describe('HybridServerlessApp', () => {
     for (const file of ['src/hybrid/config.ts', 'src/hybrid/network.ts', 'src/hybrid/internal-alb.ts',
       'src/hybrid/alb-lambda-api.ts', 'src/hybrid/private-app.ts', 'src/hybrid/http.ts', 'src/hybrid/index.ts',
       'src/hybrid/observability.ts', 'test/hybrid/infrastructure.test.ts', 'test/hybrid/handler-infrastructure.test.ts',
-      'test/hybrid/http.test.ts', 'test/hybrid/events.ts', 'test/hybrid/setup.ts', 'src/hybrid/auth.ts', 'test/hybrid/auth.test.ts',
+      'test/hybrid/handler.test.ts', 'test/hybrid/events.ts', 'test/hybrid/setup.ts', 'src/hybrid/auth.ts',
       'src/hybrid/dev/sign-in.ts']) {
       expect(files[file]).toContain(MARKER);
     }
@@ -59,7 +59,7 @@ describe('HybridServerlessApp', () => {
     expect(files['src/api/app.ts']).toContain("import * as z from 'zod/mini';");
     expect(files['src/api/app.ts']).toContain(".get('/api/hello/:name', zValidator('param'");
     expect(files['src/api/api.lambda.ts']).toContain('export const handler = toLambdaHandler(app);');
-    expect(files['src/hybrid/http.ts']).toContain("from 'hono/aws-lambda'");
+    expect(files['src/hybrid/http.ts']).toContain("export { createApp, rejectInvalid, toLambdaHandler } from 'create-hybrid-serverless/runtime';");
     expect(files['package.json'].jest.setupFiles).toEqual(['<rootDir>/test/hybrid/setup.ts']);
   });
 

@@ -6,9 +6,9 @@ import { ManagedFile } from '../render';
 
 /**
  * The generated repo's tests. Managed under `test/hybrid/`: the infrastructure checks of the
- * chosen topology and of the API function, the adapter's tests, real event payloads and the
- * Jest setup (they follow the package on
- * upgrade and the topology on change). Owned by the team: the API's tests.
+ * chosen topology and of the API function, what the runtime promises of the team's Lambda entry
+ * (tested in full in this package, test/runtime/), real event payloads and the Jest setup (they
+ * follow the package on upgrade and the topology on change). Owned by the team: the API's tests.
  */
 export class AppTests extends Component {
   constructor(project: AwsCdkTypeScriptApp, context: TemplateContext) {
@@ -16,8 +16,7 @@ export class AppTests extends Component {
     const managed = [
       'test/hybrid/events.ts',
       'test/hybrid/setup.ts',
-      'test/hybrid/http.test.ts',
-      'test/hybrid/auth.test.ts',
+      'test/hybrid/handler.test.ts',
       'test/hybrid/infrastructure.test.ts',
       'test/hybrid/handler-infrastructure.test.ts',
     ];

@@ -206,8 +206,9 @@ describe('npx projen dev in a generated repo with a frontend', () => {
   test('nothing of the dev loop ships: not in the Lambda bundle, nothing written to frontend/dist', () => {
     ok('npx', ['projen', 'bundle'], repo);
     const bundle = fs.readFileSync(path.join(repo, 'assets/api/api.lambda/index.js'), 'utf-8');
-    expect(bundle).toContain('src/hybrid/http.ts');
+    expect(bundle).toContain('node_modules/create-hybrid-serverless/lib/runtime/index.mjs');
     expect(bundle).not.toContain('src/hybrid/dev/');
+    expect(bundle).not.toContain('create-hybrid-serverless/lib/testing');
     expect(bundle).not.toContain('esbuild');
     expect(fs.existsSync(path.join(repo, 'frontend/dist'))).toBe(false);
     // esbuild is a development dependency only.

@@ -1,12 +1,12 @@
-import { createHmac } from 'node:crypto';
+import './setup';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { generateKeyPair } from 'jose';
-import { albEvent, apigwEvent, EventOptions } from './events';
-import { AlbTokenVerifier, OIDC_DATA_HEADER, SignInError } from '../../src/hybrid/auth';
-import { LocalSignIn } from '../../src/hybrid/dev/sign-in';
-import { createApp, LambdaHttpEvent, toLambdaHandler } from '../../src/hybrid/http';
-import { logger } from '../../src/hybrid/observability';
+import { AlbTokenVerifier, OIDC_DATA_HEADER, SignInError } from '../../src/runtime/auth';
+import { createApp, LambdaHttpEvent, toLambdaHandler } from '../../src/runtime/http';
+import { logger } from '../../src/runtime/observability';
+import { albEvent, apigwEvent, EventOptions } from '../../src/testing/events';
+import { LocalSignIn } from '../../src/testing/sign-in';
 
 // Sign-in at the load balancer: the handler verifies `x-amzn-oidc-data` against a local stand-in for
 // the load balancer (an ES256 key pair, its public key served on 127.0.0.1 by `kid`), with tokens
@@ -113,7 +113,7 @@ describe('the token', () => {
   });
 
   test('signed with another key under the served kid is refused', async () => {
-    const { privateKey } = await generateKeyPair('ES256');
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     await expectRefused(await signIn.token(USER, { privateKey }), /signature does not verify/);
   });
 
