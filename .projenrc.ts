@@ -191,12 +191,12 @@ new YamlFile(project, '.github/workflows/canary.yml', {
           { uses: 'actions/setup-node@v4', with: { 'node-version': '20' } },
           { run: 'npm ci' },
           { name: 'Build every combination with the newest releases', run: 'npx projen canary' },
-          { 'name': 'Report', 'if': "always() && hashFiles('.canary/report.md') != ''", 'run': 'cat .canary/report.md >> "$GITHUB_STEP_SUMMARY"' },
+          { name: 'Report', if: "always() && hashFiles('.canary/report.md') != ''", run: 'cat .canary/report.md >> "$GITHUB_STEP_SUMMARY"' },
           {
-            'name': 'Open or update the drift issue',
-            'if': "failure() && hashFiles('.canary/report.md') != ''",
-            'env': { GH_TOKEN: '${{ github.token }}' },
-            'run': [
+            name: 'Open or update the drift issue',
+            if: "failure() && hashFiles('.canary/report.md') != ''",
+            env: { GH_TOKEN: '${{ github.token }}' },
+            run: [
               'gh label create drift-canary --force --description "A newer upstream release breaks generated repos"',
               'number=$(gh issue list --label drift-canary --state open --json number --jq ".[0].number")',
               'if [ -n "$number" ]; then gh issue comment "$number" --body-file .canary/report.md',

@@ -2,20 +2,23 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { javascript } from 'projen';
 import { Topology } from '../src';
+import { freshDir, newProject, synth, synthToDisk } from './util';
 import { DEFAULT_CDK_VERSION } from '../src/project';
 import {
   INSTALL_SCRIPTS, Lockfile, onTestedSet, parseSpec, raisedDependencies, testedLockfile, testedVersion, testedVersions,
 } from '../src/tested-set';
-import { freshDir, newProject, synth, synthToDisk } from './util';
 
 const ROOT = path.join(__dirname, '..');
 const tested = testedVersions();
 const all = { ...tested.dependencies, ...tested.devDependencies };
 const EXACT = /^\d+\.\d+\.\d+(-[\w.]+)?$/;
 const AUTH = {
-  issuer: 'https://login.example.com', authorizationEndpoint: 'https://login.example.com/authorize',
-  tokenEndpoint: 'https://login.example.com/token', userInfoEndpoint: 'https://login.example.com/userinfo',
-  clientId: 'app', clientSecret: 'app/oidc-client-secret',
+  issuer: 'https://login.example.com',
+  authorizationEndpoint: 'https://login.example.com/authorize',
+  tokenEndpoint: 'https://login.example.com/token',
+  userInfoEndpoint: 'https://login.example.com/userinfo',
+  clientId: 'app',
+  clientSecret: 'app/oidc-client-secret',
 };
 
 /** A synthesized repo's package.json and lockfile, written to disk as the CLI writes them (no install). */
@@ -138,7 +141,10 @@ describe('package-lock.json', () => {
     const tree = testedLockfile();
     const cdk = 'node_modules/aws-cdk-lib';
     const old: Lockfile = {
-      name: 'orders', version: '0.0.0', lockfileVersion: 3, requires: true,
+      name: 'orders',
+      version: '0.0.0',
+      lockfileVersion: 3,
+      requires: true,
       packages: {
         '': { name: 'orders', dependencies: { 'aws-cdk-lib': '2.276.0', 'left-pad': '^1' } },
         [cdk]: { version: '2.276.0' },

@@ -49,7 +49,8 @@ if (MODE === 'newest' || MODE === 'record') {
       // With all the moves, then each alone: the harmless one green (so the tested set builds), the breaking one red
       // with its reason.
       expect(report.trials.map((t) => [t.moves.map((m) => m.name), t.green])).toEqual([
-        [['@types/aws-lambda', 'zod'], false], [['@types/aws-lambda'], true], [['zod'], false]]);
+        [['@types/aws-lambda', 'zod'], false], [['@types/aws-lambda'], true], [['zod'], false],
+      ]);
       expect(report.trials[2].failure).toMatch(/npx projen build:[\s\S]*zod\/mini/);
       const text = markdown(report, tested);
       expect(text).toContain(`- **alb-lambda**: broken by \`zod\` ${breaking.from} → 3.25.76`);

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
 import * as semver from 'semver';
-import { Lockfile, TESTED_LOCK_FILE, TESTED_SET_DIR, TESTED_VERSIONS_FILE, TestedVersions, testedVersions } from '../../src/tested-set';
 import { createFromTarball, freshDir, ok, ROOT, run } from './util';
+import { Lockfile, TESTED_LOCK_FILE, TESTED_SET_DIR, TESTED_VERSIONS_FILE, TestedVersions, testedVersions } from '../../src/tested-set';
 
 // The drift canary's machinery: generated repos built with other versions of their dependencies than the tested
 // set (the newest releases, or a given candidate set), each raised the way a team raises one (a version in
@@ -22,7 +22,7 @@ export const COMBINATIONS: readonly Combination[] = [
   { name: 'alb-lambda', args: ['-t', 'alb-lambda'] },
   { name: 'alb-lambda --frontend', args: ['-t', 'alb-lambda', '--frontend'] },
   { name: 'apigw-vpce', args: ['-t', 'apigw-vpce'] },
-  { name: 'apigw-vpce --frontend, sign-in', args: ['-t', 'apigw-vpce', '--frontend'], },
+  { name: 'apigw-vpce --frontend, sign-in', args: ['-t', 'apigw-vpce', '--frontend'] },
   { name: 'apigw-private-domain', args: ['-t', 'apigw-private-domain'] },
 ];
 
@@ -197,7 +197,7 @@ export function canary(combinations: readonly Combination[], moves: readonly Mov
 /** The report as Markdown, for the terminal, the workflow's summary and its issue. */
 export function markdown(report: CanaryReport, tested: TestedVersions): string {
   const move = (m: Move) => `\`${m.name}\` ${m.from} → ${m.to}`;
-  const lines = [`# Dependency drift canary`, '',
+  const lines = ['# Dependency drift canary', '',
     `Tested set of ${tested.recorded} (${Object.keys(flatten(tested)).length} direct dependencies), against `
     + (report.moves.length ? `${report.moves.length} newer releases:` : 'no newer release.'), ''];
   for (const m of report.moves) lines.push(`- ${move(m)}`);

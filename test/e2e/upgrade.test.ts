@@ -16,7 +16,8 @@ function earlierTransitive(lock: Lockfile, releases: (name: string) => string[])
   const direct = new Set(Object.keys({ ...lock.packages[''].dependencies, ...lock.packages[''].devDependencies }));
   const ranges = new Map<string, string[]>();
   for (const entry of Object.values(lock.packages)) {
-    for (const [name, range] of Object.entries({ ...entry.dependencies, ...(entry.optionalDependencies as object), ...(entry.peerDependencies as object) })) {
+    const asked = { ...entry.dependencies, ...(entry.optionalDependencies as object), ...(entry.peerDependencies as object) };
+    for (const [name, range] of Object.entries(asked)) {
       ranges.set(name, [...ranges.get(name) ?? [], String(range)]);
     }
   }
