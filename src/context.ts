@@ -1,5 +1,5 @@
 import { OidcAuthSettings, SwitchedOffCheck, Topology } from './options';
-import { placeholdersIn, resolveAuth, ResolvedEnvironment, ResolvedSettings, SETTINGS, SettingKey } from './settings';
+import { placeholdersIn, resolveAuth, ResolvedEnvironment, ResolvedSettings, SETTINGS } from './settings';
 import { IN_BUILD_ENV } from './tasks';
 import { dependencyRows, INSTALL_SCRIPTS, RaisedDependency } from './tested-set';
 import {
@@ -116,7 +116,7 @@ function authWhy(environments: readonly ResolvedEnvironment[]): string {
 
 /** The settings of one environment that still hold placeholders, for the docs. */
 function environmentPlaceholders(settings: ResolvedSettings, environment: ResolvedEnvironment) {
-  const keys: SettingKey[] = placeholdersIn({ ...settings, ...environment });
+  const keys: readonly string[] = placeholdersIn({ ...settings, ...environment });
   return SETTINGS.filter((spec) => keys.includes(spec.key)).map((spec) => ({
     key: spec.key,
     question: spec.question,

@@ -4,7 +4,7 @@ import { javascript, Project } from 'projen';
 import { HybridServerlessSettings } from './options';
 import { HybridServerlessApp, PACKAGE_NAME } from './project';
 import { renderProjenrc } from './projenrc';
-import { withDefaults } from './settings';
+import { resolve, settingsToWrite } from './settings';
 
 const PROJEN_PACKAGE_MANAGERS: Record<PackageManagerName, javascript.NodePackageManager | undefined> = {
   npm: undefined,
@@ -42,8 +42,8 @@ export function generate(options: GenerateOptions): GenerateResult {
   const packageManager = PROJEN_PACKAGE_MANAGERS[options.packageManager ?? 'npm'];
   const projectOptions = {
     name: options.name,
-    ...withDefaults(options.settings),
-    ...(options.settings.environments ? { environments: options.settings.environments } : {}),
+    // The settings as the registry writes them: those with a default at their value, the others as given.
+    ...settingsToWrite(resolve([{ source: 'the CLI', values: options.settings }])),
     // npm is the project type's default and is left out of .projenrc.ts.
     ...(packageManager ? { packageManager } : {}),
   };

@@ -12,7 +12,7 @@ import { templateContext } from './context';
 import { featureFlags } from './feature-flags';
 import { optionProblems } from './option-types';
 import { HybridServerlessAppOptions, Topology } from './options';
-import { InvalidSettingsError, ResolvedSettings, resolveEnvironments, resolveSettings } from './settings';
+import { InvalidSettingsError, resolveSettings } from './settings';
 import { IN_BUILD_ENV, NOT_IN_BUILD } from './tasks';
 import { raisedDependencies, TestedDependencies, testedVersion } from './tested-set';
 import { FollowInstalledVersion, PACKAGE_NAME } from './upgrade';
@@ -47,9 +47,8 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     // transpile-only, so misspelt options and values of the wrong type are reported here too.
     const typeProblems = optionProblems(options);
     if (typeProblems.length > 0) throw new InvalidSettingsError(typeProblems, 'Invalid HybridServerlessApp options in .projenrc.ts');
-    const settings: ResolvedSettings = resolveSettings(options, 'Invalid HybridServerlessApp options in .projenrc.ts');
-    const environments = resolveEnvironments(options);
-    const context = templateContext(options.name, settings, options.switchedOffChecks, environments, raisedDependencies(options));
+    const { settings, environments, switchedOffChecks } = resolveSettings(options, 'Invalid HybridServerlessApp options in .projenrc.ts');
+    const context = templateContext(options.name, settings, switchedOffChecks, environments, raisedDependencies(options));
 
     super({
       cdkVersion: DEFAULT_CDK_VERSION,

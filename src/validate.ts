@@ -396,12 +396,6 @@ export function checkDeployRoleArn(account: string): Check<unknown> {
   };
 }
 
-/** The fields of `auth`, in the order they are asked and shown. */
-export const AUTH_FIELDS = [
-  'issuer', 'authorizationEndpoint', 'tokenEndpoint', 'userInfoEndpoint', 'clientId', 'clientSecret',
-  'scope', 'sessionTimeout', 'providerCidrs',
-] as const;
-
 /** An https URL with a host name, no credentials and no fragment: what the load balancer accepts for an endpoint. */
 export const checkHttpsUrl: Check<unknown> = (value) => {
   const example = 'e.g. "https://login.example.com/oauth2/v1/token"';
@@ -506,43 +500,3 @@ export const checkProviderCidrs: Check<unknown> = (value) => {
   if (duplicate) return `lists ${show(duplicate)} twice.`;
   return undefined;
 };
-
-/**
- * `auth`: `false` (or left out) for no sign-in, or the provider's details. Returns every problem,
- * each naming the field at fault (`tokenEndpoint`), or none for the value as a whole.
- */
-export function checkAuth(value: unknown, region: string): Array<{ field?: string; message: string }> {
-  if (value === undefined || value === false) return [];
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return [{
-      message: `${show(value)} must be false (no sign-in) or the provider's details: { issuer, authorizationEndpoint, ` +
-        'tokenEndpoint, userInfoEndpoint, clientId, clientSecret }.',
-    }];
-  }
-  const auth = value as Record<string, unknown>;
-  const problems: Array<{ field?: string; message: string }> = [];
-  for (const field of Object.keys(auth).filter((key) => !(AUTH_FIELDS as readonly string[]).includes(key))) {
-    problems.push({ field, message: `is not a field of auth.${didYouMean(field, AUTH_FIELDS)} They are ${AUTH_FIELDS.join(', ')}.` });
-  }
-  const checks: Record<typeof AUTH_FIELDS[number], Check<unknown>> = {
-    issuer: checkIssuer,
-    authorizationEndpoint: checkHttpsUrl,
-    tokenEndpoint: checkHttpsUrl,
-    userInfoEndpoint: checkHttpsUrl,
-    clientId: checkClientId,
-    clientSecret: checkSecretReference(region),
-    scope: checkScope,
-    sessionTimeout: checkSessionTimeout,
-    providerCidrs: checkProviderCidrs,
-  };
-  const optional = ['scope', 'sessionTimeout', 'providerCidrs'];
-  for (const field of AUTH_FIELDS) {
-    if (auth[field] === undefined) {
-      if (!optional.includes(field)) problems.push({ field, message: 'is required: find it in the provider\'s registration of the app.' });
-      continue;
-    }
-    const message = checks[field](auth[field]);
-    if (message) problems.push({ field, message });
-  }
-  return problems;
-}

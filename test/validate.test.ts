@@ -1,5 +1,6 @@
+import { checkAuth } from '../src/settings';
 import {
-  Check, checkAccount, checkAuth, checkBoolean, checkCertificateArn, checkCidr, checkClientId, checkCorporateCidrs, checkDeployRoleArn,
+  Check, checkAccount, checkBoolean, checkCertificateArn, checkCidr, checkClientId, checkCorporateCidrs, checkDeployRoleArn,
   checkDomain, checkEnvironmentName, checkHandlerEgress, checkHostedZoneId, checkHttpsUrl, checkIssuer, checkOneOf, checkProjectName,
   checkProjectNameAllowingCapitals, checkProviderCidrs, checkQualifier, checkRegion, checkReservedConcurrency, checkScope,
   checkSecretReference, checkSessionTimeout, checkSubnetId, checkSubnetIds, checkSwitchedOffCheck, checkVpcEndpointId, checkVpcId,

@@ -1,4 +1,4 @@
-import { DEFAULTS, placeholdersIn, SETTINGS, withDefaults } from '../settings';
+import { placeholdersIn, SETTINGS, withDefaults } from '../settings';
 import { DEFAULT_DIRECTORY, metavar } from './args';
 import { CLI_NAME, wrap } from './ui';
 
@@ -59,8 +59,8 @@ export function helpText(version: string): string {
     '',
     'Examples:',
     '  npm create hybrid-serverless@latest my-app',
-    `  ${CLI_NAME} my-app --yes --topology ${DEFAULTS.topology} \\`,
-    `      --domain ${DEFAULTS.domain} --no-install`,
+    `  ${CLI_NAME} my-app --yes --topology ${defaults.topology} \\`,
+    `      --domain ${defaults.domain} --no-install`,
     `  ${CLI_NAME} my-app --answers answers.json --dry-run`,
     '',
   ].join('\n');

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { HybridServerlessSettings } from '../options';
-import { InvalidSettingsError, ResolvedSettings, resolveSettings, SettingKey, SETTINGS, SettingSpec, withDefaults } from '../settings';
+import { ResolvedSettings, settingProblems, SettingKey, SETTING_KEYS, SETTINGS, SettingSpec, withDefaults } from '../settings';
 import { didYouMean } from '../validate';
 import { splitList } from './args';
 import { brief, messageOf, Problem } from './ui';
@@ -9,24 +9,21 @@ import { brief, messageOf, Problem } from './ui';
 /** A setting's value and where it came from, so that a problem names the flag or key to fix. */
 export interface Given {
   readonly value: unknown;
-  /** `--domain`, `domain (in answers.json)`, … */
+  /** `--domain`, `domain (in answers.json)`, `domain` (asked), … */
   readonly label: string;
 }
 
 export type GivenSettings = Partial<Record<SettingKey, Given>>;
 
-/** The keys an answers file may hold: the settings, plus the project name. */
-export const ANSWER_KEYS: readonly string[] = ['name', ...SETTINGS.map((spec) => spec.key), 'auth', 'environments'];
+/** The keys an answers file may hold: every setting (option names), plus the project name. */
+export const ANSWER_KEYS: readonly string[] = ['name', ...SETTING_KEYS];
 
 /** What an answers file holds. */
 export interface Answers {
+  /** Every setting it gives, by option name (the sign-in, the environments … included). */
   readonly settings: Partial<Record<SettingKey, unknown>>;
   /** The project name (an npm package name), if given. */
   readonly name?: unknown;
-  /** The environments (`environments` of the project type), if given. */
-  readonly environments?: unknown;
-  /** The sign-in (`auth` of the project type), if given. */
-  readonly auth?: unknown;
 }
 
 export function answerLabel(file: string, key: string): string {
@@ -114,16 +111,10 @@ export function readAnswers(file: string, cwd: string): { answers: Answers; prob
   const problems: Problem[] = [];
   const settings: Partial<Record<SettingKey, unknown>> = {};
   let name: unknown;
-  let environments: unknown;
-  let auth: unknown;
   for (const [key, value] of Object.entries(data)) {
     if (key === 'name') {
       name = value;
-    } else if (key === 'environments') {
-      environments = value;
-    } else if (key === 'auth') {
-      auth = value;
-    } else if (SETTINGS.some((spec) => spec.key === key)) {
+    } else if ((SETTING_KEYS as readonly string[]).includes(key)) {
       settings[key as SettingKey] = value;
     } else {
       problems.push({
@@ -132,39 +123,7 @@ export function readAnswers(file: string, cwd: string): { answers: Answers; prob
       });
     }
   }
-  return {
-    answers: { settings, name, ...(environments === undefined ? {} : { environments }), ...(auth === undefined ? {} : { auth }) },
-    problems,
-  };
-}
-
-/** The project type's own problems with these settings that `keep` selects, each labelled `label: key`. */
-function projectTypeProblems(settings: HybridServerlessSettings, label: string, keep: (key: string) => boolean): Problem[] {
-  try {
-    resolveSettings(settings, label);
-    return [];
-  } catch (error) {
-    if (!(error instanceof InvalidSettingsError)) throw error;
-    return error.problems.filter((problem) => keep(problem.key)).map((problem) => ({ label: `${label}: ${problem.key}`, message: problem.message }));
-  }
-}
-
-/**
- * Problems with the environments (an answers file's `environments`, or the first environment's
- * name), checked by the project type's own validators with the other settings as defaults,
- * each named as `environments[1].subnetIds`.
- */
-export function environmentsProblems(given: GivenSettings, environments: unknown, label: string): Problem[] {
-  return projectTypeProblems({ ...valuesOf(given), environments } as HybridServerlessSettings, label, (key) => key.startsWith('environments'));
-}
-
-/**
- * Problems with the sign-in (an answers file's `auth`), checked by the project type's own
- * validators against the other settings (the region of a secret's ARN, the topology), each named
- * as `auth.clientSecret`.
- */
-export function authProblems(given: GivenSettings, auth: unknown, label: string): Problem[] {
-  return projectTypeProblems({ ...valuesOf(given), auth } as HybridServerlessSettings, label, (key) => key === 'auth' || key.startsWith('auth.'));
+  return { answers: { settings, ...(name === undefined ? {} : { name }) }, problems };
 }
 
 /**
@@ -203,18 +162,23 @@ export function sizeProblem(value: unknown): string | undefined {
   return long === undefined ? undefined : `${brief(long)} is too long; at most ${MAX_VALUE_LENGTH} characters.`;
 }
 
-/** Flags override the answers file; every value is normalized and labelled with its source. */
+/**
+ * Flags override the answers file; each value is labelled with where it came from, and a
+ * flag-and-question setting's value is normalized as a typed one is.
+ */
 export function mergeSettings(
   flags: Partial<Record<SettingKey, unknown>>,
   answers: Partial<Record<SettingKey, unknown>>,
-  answersFile?: string,
+  answersFile = 'answers',
 ): GivenSettings {
   const given: GivenSettings = {};
-  for (const spec of SETTINGS) {
-    if (flags[spec.key] !== undefined) {
-      given[spec.key] = { value: normalize(spec, flags[spec.key]), label: spec.flag };
-    } else if (spec.key in answers) {
-      given[spec.key] = { value: normalize(spec, answers[spec.key]), label: answerLabel(answersFile ?? 'answers', spec.key) };
+  for (const key of SETTING_KEYS) {
+    const spec = SETTINGS.find((s) => s.key === key);
+    const tidy = (value: unknown) => (spec ? normalize(spec, value) : value);
+    if (spec && flags[key] !== undefined) {
+      given[key] = { value: tidy(flags[key]), label: spec.flag };
+    } else if (key in answers) {
+      given[key] = { value: tidy(answers[key]), label: answerLabel(answersFile, key) };
     }
   }
   return given;
@@ -262,7 +226,24 @@ export function settingsProblems(given: GivenSettings, complete: boolean): Setti
       problems.push({ key: spec.key, label: entry.label, message });
     }
   }
+  // The settings without a flag (the sign-in, the environments, …), from the answers file, a
+  // question or `--environment`: the registry's checks, each problem named by its source and path.
+  const others = SETTING_KEYS.filter((key) => given[key] && !SETTINGS.some((spec) => spec.key === key));
+  if (others.length === 0) return problems;
+  for (const problem of settingProblems(valuesOf(given), resolved)) {
+    const key = problem.key.split(/[.[]/)[0] as SettingKey;
+    const entry = given[key];
+    if (!entry || !others.includes(key)) continue;
+    problems.push({ key, label: nestedLabel(entry.label, problem.key), message: problem.message });
+  }
   return problems;
+}
+
+/** A problem inside a setting, by where the setting came from: the flag, the answers file and the path, or the path (asked). */
+function nestedLabel(label: string, at: string): string {
+  if (label.startsWith('--')) return label;
+  const file = / \(in (.+)\)$/.exec(label)?.[1];
+  return file === undefined ? at : `${file}: ${at}`;
 }
 
 /**

@@ -1,8 +1,8 @@
 import * as path from 'path';
 import type { PromptObject } from 'prompts';
 import { OidcAuthSettings } from '../options';
-import { DEFAULT_ENVIRONMENT, placeholdersIn, SETTINGS, SettingSpec, withDefaults } from '../settings';
-import { Check, checkClientId, checkEnvironmentName, checkHttpsUrl, checkIssuer, checkSecretReference } from '../validate';
+import { AUTH_FIELDS, DEFAULT_ENVIRONMENT, placeholdersIn, SETTINGS, SettingSpec, withDefaults } from '../settings';
+import { Check, checkEnvironmentName } from '../validate';
 import { DEFAULT_DIRECTORY, formatTargetDir } from './args';
 import { DiscoveredEndpoints, Discover, discover, discoveryUrl } from './discovery';
 import { answerProblem, GivenSettings, isWanted, normalize, valuesOf } from './inputs';
@@ -204,16 +204,23 @@ export async function askMissing(options: {
   return { directory, settings };
 }
 
-/** The sign-in's questions, after the yes: what the provider shows for the app's registration. */
-export function authQuestions(region: string): ReadonlyArray<{ field: keyof OidcAuthSettings; message: string; check: Check<unknown> }> {
-  return [
-    { field: 'issuer', message: 'Identity provider\'s issuer URL', check: checkIssuer },
-    { field: 'authorizationEndpoint', message: 'Its authorization endpoint', check: checkHttpsUrl },
-    { field: 'tokenEndpoint', message: 'Its token endpoint', check: checkHttpsUrl },
-    { field: 'userInfoEndpoint', message: 'Its user info endpoint', check: checkHttpsUrl },
-    { field: 'clientId', message: 'The app\'s client id', check: checkClientId },
-    { field: 'clientSecret', message: 'Secrets Manager secret (name or ARN) holding the client secret', check: checkSecretReference(region) },
-  ];
+/** One of the sign-in's questions: the field, its question and check, and whether discovery offers an answer. */
+export interface AuthQuestion {
+  readonly field: keyof OidcAuthSettings;
+  readonly message: string;
+  readonly check: Check<unknown>;
+  readonly discovered: boolean;
+}
+
+/** The sign-in's questions, after the yes: the fields of `auth` the registry asks for, in its order. */
+export function authQuestions(region: string): ReadonlyArray<AuthQuestion> {
+  return (Object.entries(AUTH_FIELDS) as Array<[keyof OidcAuthSettings, typeof AUTH_FIELDS[keyof OidcAuthSettings]]>)
+    .flatMap(([field, spec]) => (spec.question === undefined ? [] : [{
+      field,
+      message: spec.question,
+      check: (value: unknown) => spec.check(value, region),
+      discovered: spec.discovered === true,
+    }]));
 }
 
 /**
@@ -244,8 +251,9 @@ export async function askAuth(options: {
   const auth: Record<string, string> = {};
   const questions = authQuestions(options.region);
   let offered: Partial<Record<keyof OidcAuthSettings, string>> = {};
-  for (const { field, message, check } of questions) {
-    const answer = await ask({ type: 'text', name: 'value', message, initial: offered[field] ?? '', validate: validator((input) => check(input.trim())) });
+  for (const { field, message, check, discovered } of questions) {
+    const initial = discovered ? offered[field] ?? '' : '';
+    const answer = await ask({ type: 'text', name: 'value', message, initial, validate: validator((input) => check(input.trim())) });
     if (answer === undefined) throw new CancelledError();
     auth[field] = String(answer).trim();
     if (field === 'issuer') {

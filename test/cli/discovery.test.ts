@@ -1,10 +1,11 @@
+import type * as dns from 'dns';
 import * as net from 'net';
 import { discoveryDocument, LocalProvider, startProvider } from './provider';
 import { discover, discoveryUrl, endpointsOf, proxyFor } from '../../src/cli/discovery';
 
 /** Resolves the provider's host name to 127.0.0.1, as a corporate DNS would resolve it to the provider. */
 const toLoopback: net.LookupFunction = (_hostname, options, callback) => {
-  if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: net.LookupAddress[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+  if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
   else callback(null, '127.0.0.1', 4);
 };
 

@@ -8,7 +8,7 @@ const ctrl = (name: string): Key => ({ name, ctrl: true });
 const meta = (name: string): Key => ({ name, meta: true });
 
 // What readline reports for each key, and what bash's readline (emacs mode) does with it.
-test.each<[string, string, string | undefined, Key, string, string?]>([
+test.each<[string, string, string | undefined, Key | undefined, string]>([
   ['Ctrl-U deletes to the start', 'subnet-a,sub|net-b', '\u0015', ctrl('u'), '|net-b'],
   ['Ctrl-K deletes to the end', 'subnet-a,sub|net-b', '\u000b', ctrl('k'), 'subnet-a,sub|'],
   ['Ctrl-W deletes the word before, to a space', '10.0.0.0/8, 172.16.0.0/12|', '\u0017', ctrl('w'), '10.0.0.0/8, |'],
