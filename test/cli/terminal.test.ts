@@ -330,6 +330,7 @@ describe('at 80 columns, every validation message whole', () => {
         checkSubnetIds([subnetIds[0], 'subnet-0fedcba98765432'])!, subnetIds.join(',')],
       ['On-premises CIDR ranges allowed in, comma-separated', '10.0.0.0/8,172.16.0.1/12', checkCorporateCidrs(['10.0.0.0/8', '172.16.0.1/12'])!, '10.0.0.0/8'],
       ['On-premises destinations for the API', '10.20.0.0/16:99999', checkHandlerEgress(['10.20.0.0/16:99999'])!, ''],
+      ['Is this the production environment (deletion protection on the load balancer)?', 'maybe', 'answer y or n (Enter: the default).', 'n'],
       ['Reserved concurrency for the API', '0', checkReservedConcurrency(0)!, ''],
       ['Identity provider\'s issuer URL', provider.issuer.replace('https', 'http'), checkIssuer(provider.issuer.replace('https', 'http'))!, provider.issuer],
       ['Its token endpoint', 'https://10.0.0.1/token', checkHttpsUrl('https://10.0.0.1/token')!, ''],
@@ -413,6 +414,21 @@ describe('at 80 columns, every validation message whole', () => {
     screen.press('C-c');
     expect(await screen.exitCode()).toBe(130);
     expect(screen.text()).not.toMatch(/newline|control character|\\u00/);
+  });
+
+  test('a choice that conflicts with a flag: the reason wrapped whole above the question asked again', async () => {
+    screen = new Screen(['app', '--no-install', '--no-git', '--vpc-endpoint-id', 'vpce-0123456789abcdef0'], parent, { columns: 80 });
+    await screen.waitFor('? How should requests reach your API?');
+    screen.press('Enter');
+    const message = '--vpc-endpoint-id: applies only to the topologies "apigw-vpce" and "apigw-private-domain"; remove it or choose one of them.';
+    await screen.waitFor(message);
+    const rows = screen.text().split('\n');
+    const at = rows.findIndex((row) => row.startsWith('--vpc-endpoint-id:'));
+    expect(rows.slice(at, at + 2).map((row) => row.length < 80)).toEqual([true, true]);
+    expect(rows.slice(at, at + 2).join(' ').replace(/\s+/g, ' ')).toBe(message);
+    expect(rows[at + 2]).toMatch(/^\? How should requests reach your API\?/);
+    screen.press('C-c');
+    expect(await screen.exitCode()).toBe(130);
   });
 
   test('the topology menu: the default first and chosen, each price labelled in its description, none above the question', async () => {
