@@ -7,6 +7,8 @@
 //   4. first green     our CLI with install, then `npx projen build`, vs `projen new awscdk-app-ts`
 //                      (which installs) then `npx projen build`: from nothing to a green build
 //   5. Lambda bundle   size of the sample handler's bundle (plain and minified) and its load time
+//   6. runtime         the handler's warm request, sign-in and cold start against bare Hono with the same
+//                      validator, and a raw handler as the floor (scripts/bench-runtime.js)
 //
 // The machine is shared and noisy: every figure is a median of several runs, the two sides
 // alternate (ours, peer, ours, …) so that load from elsewhere hits both alike, and the verdicts
@@ -17,8 +19,9 @@
 // with npm preferring its cache (warmed by the setup), on both sides alike.
 // Prints a markdown table and writes the same figures to .bench/results.json.
 //
-//   node scripts/bench.js [--quick] [--keep] [--readme]
+//   node scripts/bench.js [--quick] [--keep] [--readme] [--runtime]
 //     --quick   one run of each (checks that the script works; the figures mean little)
+//     --runtime phases 5 and 6 only (one generated repo, no peer repo)
 //     --keep    keep the temporary directories and print where they are
 //     --readme  also write the table into README.md (between the bench markers)
 'use strict';
@@ -27,6 +30,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
+const { benchRuntime } = require('./bench-runtime');
 
 const ROOT = path.join(__dirname, '..');
 // The CLI's entry file, as the package declares it (`bin` in package.json).
@@ -36,12 +40,13 @@ const RESULTS = path.join(ROOT, '.bench', 'results.json');
 
 const flags = new Set(process.argv.slice(2));
 const QUICK = flags.has('--quick');
+const RUNTIME_ONLY = flags.has('--runtime');
 const RUNS = QUICK
-  ? { files: 1, resynth: 1, build: 1, green: 1, load: 3 }
-  : { files: 7, resynth: 5, build: 3, green: 3, load: 15 };
+  ? { files: 1, resynth: 1, build: 1, green: 1, load: 3, runtime: 1, batches: 3, perBatch: 50 }
+  : { files: 7, resynth: 5, build: 3, green: 3, load: 15, runtime: 7, batches: 15, perBatch: 200 };
 
 /** The targets: the ratio ours/peer of the medians, in one run. */
-const TARGETS = { timeToFiles: 0.5, resynth: 0.7, build: 1.0, firstGreen: 1.0 };
+const TARGETS = { timeToFiles: 0.5, resynth: 0.7, build: 1.0, firstGreen: 1.0, warm: 1.5, signIn: 1.3, cold: 1.1 };
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -211,6 +216,10 @@ function fmtMs(ms) {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
+function fmtUs(us) {
+  return us < 1000 ? `${Math.round(us)} µs` : fmtMs(us / 1000);
+}
+
 function fmtKB(bytes) {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
@@ -293,6 +302,18 @@ async function setUpRepos(tmp) {
     await runInBackground('npx', ['projen'], { cwd: repo });
   }));
   return { ours, peer, tarball };
+}
+
+/** Our repo only (for --runtime), installed and synthesized as in setUpRepos. */
+async function setUpOurs(tmp) {
+  log('Setup: npm pack, generate our repo, npm install, first npx projen (not timed)');
+  const tarball = pack(tmp);
+  const ours = path.join(fs.mkdtempSync(path.join(tmp, 'ours-')), 'hybrid-app');
+  fs.mkdirSync(ours);
+  createOurs(ours, ['--package-spec', `file:${tarball}`]);
+  await runInBackground('npm', ['install'], { cwd: ours });
+  await runInBackground('npx', ['projen'], { cwd: ours });
+  return { ours, tarball };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -401,6 +422,22 @@ function esbuildArgs(repo, outfile, extraArgs) {
   return [...argv.slice(1).filter((arg) => !arg.startsWith('--outfile=')), `--outfile=${outfile}`, ...extraArgs];
 }
 
+/** The repo's bundle step for another entry point, into `outfile`; returns `outfile`. */
+function bundleEntry(repo, entry, outfile, noNetwork) {
+  const args = esbuildArgs(repo, outfile, []).map((arg) => (arg === 'src/api/api.lambda.ts' ? entry : arg));
+  run(path.join(repo, 'node_modules', '.bin', 'esbuild'), args, { cwd: repo, env: offlineEnv(), prefix: noNetwork });
+  return outfile;
+}
+
+/** 6. The runtime: warm requests, sign-in and cold start, ours against bare Hono and a raw handler. */
+function benchHandlers(repo, tmp, noNetwork) {
+  return benchRuntime({
+    repo, tmp, runs: RUNS.runtime, batches: RUNS.batches, perBatch: RUNS.perBatch,
+    bundle: (entry, outfile) => bundleEntry(repo, entry, outfile, noNetwork),
+    run, env: offlineEnv(), prefix: noNetwork, log,
+  });
+}
+
 /** Median milliseconds a fresh Node process takes to require `file` (a cold-start proxy). */
 function loadTime(file, runs, noNetwork) {
   const script = 'const t=process.hrtime.bigint(); require(process.argv[1]); ' +
@@ -452,8 +489,38 @@ function timeRow(id, metric, { samples, cpu, reinstalls }, maxRatio) {
   };
 }
 
+/** The runtime's rows: medians over the fresh processes of each variant, ours against its peer. */
+function runtimeRows(runtime) {
+  const side = (name, wall, cpu) => ({ wall: runtime[name].map((r) => r[wall]), cpu: runtime[name].map((r) => r[cpu]) });
+  const pair = (ours, peer, wall, cpu) => {
+    const [a, b] = [side(ours, wall, cpu), side(peer, wall, cpu)];
+    return { samples: { ours: a.wall, peer: b.wall }, cpu: { ours: a.cpu, peer: b.cpu } };
+  };
+  const us = (row) => ({ ...row, unit: 'us' });
+  return [
+    us(timeRow('runtimeWarm', 'Warm request (CPU and wall per request), generated handler vs bare Hono, same validator',
+      pair('ours', 'hono', 'warmUs', 'warmCpuUs'), TARGETS.warm)),
+    us(timeRow('runtimeSignIn', 'Warm request with sign-in on vs off: a new token each time (its signature checked), the key cached',
+      pair('signIn', 'ours', 'warmUs', 'warmCpuUs'), TARGETS.signIn)),
+    us(timeRow('runtimeSignInAgain', 'Warm request with sign-in on vs off: the same token each time (checked once)',
+      pair('signInAgain', 'ours', 'warmUs', 'warmCpuUs'), TARGETS.signIn)),
+    {
+      ...us(timeRow('runtimeFloor', 'Warm request, raw handler (the floor) vs bare Hono', pair('raw', 'hono', 'warmUs', 'warmCpuUs'), 1)),
+      target: 'report', met: null, verdict: '–',
+    },
+    timeRow('runtimeCold', 'Cold start (fresh `node` to the first answer), generated handler vs bare Hono',
+      pair('ours', 'hono', 'coldMs', 'coldCpuMs'), TARGETS.cold),
+    {
+      id: 'runtimeRequire', metric: 'Bundle require time, generated handler vs bare Hono', unit: 'ms',
+      ours: median(runtime.ours.map((r) => r.requireMs)), peer: median(runtime.hono.map((r) => r.requireMs)),
+      ratio: median(runtime.ours.map((r) => r.requireMs)) / median(runtime.hono.map((r) => r.requireMs)), target: 'report', met: null,
+    },
+  ];
+}
+
 function rows(results) {
-  const { files, resynth, build, green, bundle } = results;
+  const { files, resynth, build, green, bundle, runtime } = results;
+  if (RUNTIME_ONLY) return [...bundleRows(bundle), ...runtimeRows(runtime)];
   return [
     timeRow('timeToFiles', 'Time to files (CLI vs `projen new awscdk-app-ts --no-post`)', files, TARGETS.timeToFiles),
     {
@@ -463,6 +530,13 @@ function rows(results) {
     timeRow('resynth', 'Re-synthesis (`npx projen`, nothing to change)', resynth, TARGETS.resynth),
     timeRow('build', 'Build (`npx projen build`, again)', build, TARGETS.build),
     timeRow('firstGreen', 'First green build (create with install, then build)', green, TARGETS.firstGreen),
+    ...bundleRows(bundle),
+    ...runtimeRows(runtime),
+  ];
+}
+
+function bundleRows(bundle) {
+  return [
     {
       id: 'bundleSize', metric: 'Lambda bundle (as `projen bundle` writes it)', unit: 'bytes',
       ours: bundle.plainBytes, peer: null, ratio: null, target: '', met: null,
@@ -483,6 +557,7 @@ function rows(results) {
 function cell(row, value) {
   if (value === null || value === undefined) return '–';
   if (row.unit === 'ms') return fmtMs(value);
+  if (row.unit === 'us') return fmtUs(value);
   if (row.unit === 'bytes') return fmtKB(value);
   return String(value);
 }
@@ -494,7 +569,9 @@ function table(rowList, info, seconds) {
       `projen ${info.projen}; load average (1/5/15 min) ${load(info.loadAverage)} at the start, ` +
       `${load(info.loadAverageEnd ?? info.loadAverage)} at the end; ${info.date.slice(0, 10)}; commit ${info.commit}.`,
     `Medians of alternating runs (ours, peer, ours, …): time to files ×${RUNS.files}, re-synthesis ×${RUNS.resynth}, ` +
-      `build ×${RUNS.build}, first green build ×${RUNS.green}, load ×${RUNS.load}. Peer: projen's plain \`awscdk-app-ts\`. ` +
+      `build ×${RUNS.build}, first green build ×${RUNS.green}, load ×${RUNS.load}, runtime ×${RUNS.runtime} fresh processes ` +
+      `(${RUNS.batches} × ${RUNS.perBatch} warm requests each). Peer: projen's plain \`awscdk-app-ts\`; for the runtime, bare Hono ` +
+      'with the same route and validator (Powertools at INFO, metrics on, sign-in off unless said). ' +
       `CPU: user + system time of the command and every process under it. ` +
       `Timed runs' network: ${info.timedRunsNetwork}; the first green builds install with npm preferring its cache. ` +
       `Whole run: ${Math.round(seconds)} s.`,
@@ -506,8 +583,8 @@ function table(rowList, info, seconds) {
     let ours = cell(row, row.ours);
     let peer = cell(row, row.peer);
     if (row.cpuMs) {
-      ours += ` / ${fmtMs(row.cpuMs.ours)}`;
-      peer += ` / ${fmtMs(row.cpuMs.peer)}`;
+      ours += ` / ${cell(row, row.cpuMs.ours)}`;
+      peer += ` / ${cell(row, row.cpuMs.peer)}`;
     }
     if (row.id === 'bundleMinified') ours += ` (${fmtKB(row.gzipBytes)} gzipped)`;
     if (row.id === 'loadTime') ours += ` (minified: ${fmtMs(row.minifiedMs)})`;
@@ -547,22 +624,28 @@ async function main() {
   const info = machine(noNetwork);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chs-bench-'));
   try {
-    const files = benchTimeToFiles(tmp);
-    const repos = await setUpRepos(tmp);
-    const resynth = benchResynth(repos, noNetwork);
-    const build = benchBuild(repos, noNetwork);
-    const green = benchFirstGreen(tmp, repos.tarball);
-    const bundle = benchBundle(repos.ours, tmp, noNetwork);
+    const results = {};
+    const repos = RUNTIME_ONLY ? await setUpOurs(tmp) : undefined;
+    if (!RUNTIME_ONLY) {
+      results.files = benchTimeToFiles(tmp);
+      Object.assign(results, { repos: await setUpRepos(tmp) });
+      results.resynth = benchResynth(results.repos, noNetwork);
+      results.build = benchBuild(results.repos, noNetwork);
+      results.green = benchFirstGreen(tmp, results.repos.tarball);
+    }
+    const ours = repos?.ours ?? results.repos.ours;
+    results.bundle = benchBundle(ours, tmp, noNetwork);
+    results.runtime = benchHandlers(ours, tmp, noNetwork);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     info.loadAverageEnd = os.loadavg().map((load) => Number(load.toFixed(2)));
-    const rowList = rows({ files, resynth, build, green, bundle });
+    const rowList = rows(results);
     const text = table(rowList, info, seconds);
     fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
     fs.writeFileSync(RESULTS, `${JSON.stringify({ machine: info, runs: RUNS, targets: TARGETS, seconds, quick: QUICK, metrics: rowList }, null, 2)}\n`);
     console.log(text);
     log(`\nWrote ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
     if (flags.has('--readme')) {
-      if (QUICK) log('Not writing README.md from a --quick run.');
+      if (QUICK || RUNTIME_ONLY) log('Not writing README.md from a --quick or --runtime run.');
       else {
         writeReadme(text);
         log('Wrote the table into README.md');

@@ -27,6 +27,8 @@ export interface VerifierOptions {
   readonly unknownKidTtlMs?: number;
   /** How long a key fetch may take. @default 3_000 */
   readonly fetchTimeoutMs?: number;
+  /** Tokens kept once verified, until they expire, for a load balancer that sends one more than once. @default 256 */
+  readonly verifiedTokens?: number;
 }
 
 /** What the key endpoint said of a `kid`: its key (once fetched), a fetch under way, or that it has none (for a while). */
@@ -47,10 +49,13 @@ const SIGNATURE_BYTES = 64;
  * (in the header, where the load balancer puts it, and in the claims if there) not past, `nbf`
  * not ahead, a `sub`. Node's own crypto does the signature check, synchronously: the load balancer's
  * tokens are one fixed shape (a JOSE library's generality, and WebCrypto's thread-pool round trip,
- * cost more than the check itself).
+ * cost more than the check itself). A token seen again, character for character, is its verified
+ * user until the token expires: the signature check is most of the cost.
  */
 export class AlbTokenVerifier {
   private readonly keys = new Map<string, KeyEntry>();
+  private readonly verified = new Map<string, { readonly user: User; readonly until: number }>();
+  private readonly verifiedTokens: number;
   private readonly clockTolerance: number;
   private readonly cacheSize: number;
   private readonly unknownKidTtlMs: number;
@@ -61,10 +66,14 @@ export class AlbTokenVerifier {
     this.cacheSize = options.cacheSize ?? 16;
     this.unknownKidTtlMs = options.unknownKidTtlMs ?? 60_000;
     this.fetchTimeoutMs = options.fetchTimeoutMs ?? 3_000;
+    this.verifiedTokens = options.verifiedTokens ?? 256;
   }
 
   /** The user of a token; a SignInError saying why not. */
   public async verify(token: string): Promise<User> {
+    const seen = this.verified.get(token);
+    if (seen && Date.now() / 1000 < seen.until) return seen.user;
+    if (seen) this.verified.delete(token);
     if (token.length > MAX_TOKEN_LENGTH || !TOKEN.test(token)) throw new SignInError('malformed token');
     // The load balancer signs its segments as it sends them, `=` padding included: the signed input
     // is the first two segments as they are.
@@ -85,22 +94,29 @@ export class AlbTokenVerifier {
       && verifySignature('sha256', Buffer.from(token.slice(0, second)), { key, dsaEncoding: 'ieee-p1363' }, signature);
     if (!signed) throw new SignInError('signature does not verify');
     const claims = decodeSegment(token.slice(first + 1, second), 'the claims are') as TokenClaims;
-    this.checkTimes(header, claims);
+    const until = this.acceptedUntil(header, claims);
     if (typeof claims.sub !== 'string' || claims.sub === '') throw new SignInError('token has no subject');
-    return toUser(claims);
+    const user = toUser(deepFreeze(claims));
+    this.verified.set(token, { user, until });
+    while (this.verified.size > this.verifiedTokens) this.verified.delete(this.verified.keys().next().value!);
+    return user;
   }
 
-  /** `exp` in the header or the claims, not past; `nbf` not ahead; `iat` a time if there. */
-  private checkTimes(header: Record<string, unknown>, claims: TokenClaims): void {
+  /**
+   * When the token stops being accepted: `exp` in the header or the claims (the earlier), plus the clock
+   * tolerance; a SignInError if that is past, if `nbf` is ahead, or if a time is not a number.
+   */
+  private acceptedUntil(header: Record<string, unknown>, claims: TokenClaims): number {
     const now = Date.now() / 1000;
     for (const name of ['exp', 'nbf', 'iat']) {
       if (claims[name] !== undefined && typeof claims[name] !== 'number') throw new SignInError(`invalid token: "${name}" claim must be a number`);
     }
     if (header.exp !== undefined && typeof header.exp !== 'number') throw new SignInError('invalid token: "exp" header must be a number');
-    const exp = [header.exp, claims.exp].filter((value): value is number => typeof value === 'number');
-    if (exp.length === 0) throw new SignInError('token has no expiry');
-    if (exp.some((value) => value + this.clockTolerance <= now)) throw new SignInError('token expired');
+    const exp = Math.min((header.exp as number | undefined) ?? Infinity, claims.exp ?? Infinity);
+    if (exp === Infinity) throw new SignInError('token has no expiry');
+    if (exp + this.clockTolerance <= now) throw new SignInError('token expired');
     if (typeof claims.nbf === 'number' && claims.nbf - this.clockTolerance > now) throw new SignInError('token is not yet valid');
+    return exp + this.clockTolerance;
   }
 
   /** The key of a `kid` not yet known: fetched once, however many requests ask for it at the same time. */
@@ -164,14 +180,23 @@ function decodeSegment(segment: string, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** A value and everything in it made read-only: a verified user is shared by the requests that send its token. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
+
 /** The user of verified claims. */
 export function toUser(claims: TokenClaims): User {
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
   const fullName = [text(claims.given_name), text(claims.family_name)].filter(Boolean).join(' ');
-  return {
+  return Object.freeze({
     subject: claims.sub!,
     email: text(claims.email),
     name: text(claims.name) ?? (fullName || undefined),
     claims,
-  };
+  });
 }

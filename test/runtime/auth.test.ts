@@ -157,6 +157,38 @@ describe('the token', () => {
   });
 });
 
+describe('a token seen again', () => {
+  test('is the user verified the first time, read-only, without a second check', async () => {
+    const verifier = new AlbTokenVerifier({ signer: SIGNER, keysUrl: signIn.keysUrl });
+    const token = await signIn.token(USER);
+    const first = await verifier.verify(token);
+    expect(await verifier.verify(token)).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.claims) && Object.isFrozen(first.claims.groups)).toBe(true);
+    // Another token of the same user is checked on its own.
+    expect(await verifier.verify(await signIn.token(USER, { expiresIn: 60 }))).not.toBe(first);
+  });
+
+  test('is refused once it expires', async () => {
+    const verifier = new AlbTokenVerifier({ signer: SIGNER, keysUrl: signIn.keysUrl });
+    const token = await signIn.token(USER, { expiresIn: 60 });
+    await verifier.verify(token);
+    const now = Date.now();
+    // 60 s and the 30 s of clock tolerance later.
+    jest.spyOn(Date, 'now').mockReturnValue(now + 91_000);
+    await expect(verifier.verify(token)).rejects.toThrow(/token expired/);
+  });
+
+  test('is kept for a bounded number of tokens', async () => {
+    const verifier = new AlbTokenVerifier({ signer: SIGNER, keysUrl: signIn.keysUrl }, { verifiedTokens: 2 });
+    const tokens = await Promise.all([1, 2, 3].map((i) => signIn.token({ ...USER, sub: `user-${i}` })));
+    const users = [];
+    for (const token of tokens) users.push(await verifier.verify(token));
+    expect(await verifier.verify(tokens[2])).toBe(users[2]);
+    // The first was dropped for the third: verified anew.
+    expect(await verifier.verify(tokens[0])).not.toBe(users[0]);
+  });
+});
+
 describe('the keys', () => {
   test('are fetched once per kid, then cached', async () => {
     const handle = handler();
