@@ -1,5 +1,5 @@
 import { OidcAuthSettings, SwitchedOffCheck, Topology } from './options';
-import { placeholdersIn, resolveAuth, ResolvedEnvironment, ResolvedSettings, SETTINGS } from './settings';
+import { configOf, placeholdersIn, resolveAuth, ResolvedEnvironment, ResolvedSettings, SETTINGS } from './settings';
 import { IN_BUILD_ENV } from './tasks';
 import { dependencyRows, INSTALL_SCRIPTS, RaisedDependency } from './tested-set';
 import {
@@ -53,6 +53,8 @@ export interface TemplateContext {
     readonly bootstrap: string;
     /** Its sign-in with the defaults applied, or false for none. */
     readonly signIn: Required<OidcAuthSettings> | false;
+    /** It as the generated config holds it (`configOf`: every setting of the registry, in its order). */
+    readonly config: Record<string, unknown>;
   }>;
   /** Whether any environment signs users in at the load balancer. */
   readonly auth: boolean;
@@ -163,6 +165,7 @@ export function templateContext(name: string, settings: ResolvedSettings,
       bootstrap: [`aws://${environment.account}/${environment.region}`,
         ...(environment.qualifier ? [`--qualifier ${environment.qualifier}`] : [])].join(' '),
       signIn: environment.auth ? resolveAuth(environment.auth) : false,
+      config: configOf(settings, environment),
     })),
     severalEnvironments: environments.length > 1,
     auth: environments.some((environment) => environment.auth !== undefined),

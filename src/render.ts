@@ -26,6 +26,17 @@ export function tsLiteral(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * A value as a TypeScript literal laid out over lines, `indent` spaces in: an object one property
+ * a line (and so its objects), anything else as `tsLiteral` writes it.
+ */
+export function tsBlock(value: unknown, indent = 0): string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return tsLiteral(value);
+  const quoted = Object.keys(value).some((key) => !/^[A-Za-z_$][\w$]*$/.test(key));
+  const lines = Object.entries(value).map(([key, item]) => `${' '.repeat(indent + 2)}${quoted ? tsLiteral(key) : key}: ${tsBlock(item, indent + 2)},`);
+  return lines.length ? `{\n${lines.join('\n')}\n${' '.repeat(indent)}}` : '{}';
+}
+
 // Templates only lay text out. Values reach generated code through `{{json value}}`, never
 // spliced raw; `noEscape` because HTML escaping would corrupt code.
 const COMPILE_OPTIONS = { noEscape: true, strict: true };
@@ -48,6 +59,8 @@ export function environment(full: boolean): typeof Handlebars {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const env: typeof Handlebars = (full ? require('handlebars') : require('handlebars/runtime')).create();
   env.registerHelper('json', (value: unknown) => tsLiteral(value));
+  // `{{block value 2}}`: an object over lines, its closing brace 2 spaces in.
+  env.registerHelper('block', (value: unknown, indent: unknown) => tsBlock(value, typeof indent === 'number' ? indent : 0));
   return env;
 }
 

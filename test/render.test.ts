@@ -6,7 +6,7 @@ import * as ts from 'typescript';
 import { Topology } from '../src';
 import { templateContext } from '../src/context';
 import { renderProjenrc } from '../src/projenrc';
-import { environment, templateFor, tsLiteral } from '../src/render';
+import { environment, templateFor, tsBlock, tsLiteral } from '../src/render';
 import { withDefaults } from '../src/settings';
 
 const HOSTILE = [
@@ -37,6 +37,24 @@ describe('tsLiteral', () => {
   test('keeps lists and objects of hostile strings intact', () => {
     expect(evaluate(tsLiteral(HOSTILE))).toEqual(HOSTILE);
     expect(evaluate(tsLiteral({ [HOSTILE[4]]: HOSTILE }))).toEqual({ [HOSTILE[4]]: HOSTILE });
+  });
+});
+
+describe('tsBlock', () => {
+  test('an object one property a line, its objects too, lists inline; the closing brace at the indent', () => {
+    expect(tsBlock({ name: 'dev', subnetIds: ['a', 'b'], auth: { issuer: 'https://x', scope: "it's" }, empty: {} }, 2)).toBe([
+      '{',
+      '    name: \'dev\',',
+      '    subnetIds: [\'a\', \'b\'],',
+      '    auth: {',
+      '      issuer: \'https://x\',',
+      '      scope: \'it\\\'s\',',
+      '    },',
+      '    empty: {},',
+      '  }',
+    ].join('\n'));
+    expect(tsBlock(['x'])).toBe("['x']");
+    expect(tsBlock({ 'a-b': 1, c: 2 })).toBe("{\n  'a-b': 1,\n  'c': 2,\n}");
   });
 });
 

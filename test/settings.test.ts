@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { ANSWER_KEYS } from '../src/cli/inputs';
 import {
-  AUTH_FIELDS, ENVIRONMENT_KEYS, placeholdersIn, REGISTRY, resolve, resolveAuth, resolveEnvironments, SETTING_KEYS, SETTINGS,
+  AUTH_FIELDS, configOf, ENVIRONMENT_KEYS, placeholdersIn, REGISTRY, resolve, resolveAuth, resolveEnvironments, SETTING_KEYS, SETTINGS,
   settingProblems, settingsToWrite, withDefaults,
 } from '../src/settings';
 
@@ -153,5 +153,29 @@ describe('the registry\'s type', () => {
   ])('refuses %s, at the option', (_, code, message) => {
     const found = diagnostics(`import { Registry, REGISTRY } from './registry';\n${code}\n`);
     expect(found).toEqual([expect.stringMatching(message)]);
+  });
+});
+
+describe('the generated config', () => {
+  test('holds each environment: its name, then every setting in registry order, its own value where it sets one', () => {
+    const given = {
+      domain: 'orders.corp.example.com',
+      handlerEgress: ['10.20.0.0/16:5432'],
+      auth: { issuer: 'https://idp.example.com', authorizationEndpoint: 'https://idp.example.com/a', tokenEndpoint: 'https://idp.example.com/t',
+        userInfoEndpoint: 'https://idp.example.com/u', clientId: 'c', clientSecret: 'orders/oidc' },
+      environments: [{ name: 'dev' }, { name: 'prod', account: '222233334444', auth: false, qualifier: 'orders' }],
+    };
+    const settings = withDefaults(given);
+    const [dev, prod] = resolveEnvironments(given).map((environment) => configOf(settings, environment));
+    expect(Object.keys(dev)).toEqual(['name', 'topology', 'frontend', 'domain', 'hostedZoneId', 'account', 'region', 'certificateArn', 'vpcId',
+      'subnetIds', 'corporateCidrs', 'production', 'handlerDestinations', 'auth']);
+    expect(dev).toMatchObject({
+      name: 'dev',
+      handlerDestinations: [{ cidr: '10.20.0.0/16', fromPort: 5432, toPort: 5432 }],
+      auth: { clientId: 'c', scope: 'openid email profile', sessionTimeout: 3600, providerCidrs: ['0.0.0.0/0'] },
+    });
+    expect(prod).toMatchObject({ name: 'prod', account: '222233334444', qualifier: 'orders', domain: 'orders.corp.example.com' });
+    expect(prod).not.toHaveProperty('auth');
+    expect(prod.certificateArn).toBe('arn:aws:acm:eu-west-1:222233334444:certificate/00000000-0000-0000-0000-000000000000');
   });
 });

@@ -294,3 +294,22 @@ export function settingsToWrite(resolution: Resolution, exclude: readonly string
   }
   return written as HybridServerlessSettings;
 }
+
+/**
+ * One environment as the generated config (`src/hybrid/config.ts`) holds it: its name, then every
+ * setting in registry order (its own value where it may set one, else the app's), under the
+ * config's name for it (`handlerDestinations`, parsed, for `handlerEgress`), sign-in with its
+ * defaults applied; what is absent stays out.
+ */
+export function configOf(settings: ResolvedSettings, environment: ResolvedEnvironment): Record<string, unknown> {
+  const config: Record<string, unknown> = { name: environment.name };
+  for (const key of SETTING_KEYS) {
+    if (isEntries(key)) continue;
+    const entry = REGISTRY[key];
+    const value = (entry.perEnvironment ? environment : settings as Record<string, unknown>)[key as keyof ResolvedEnvironment];
+    const held = entry.config ? (entry.config.value as (value: unknown) => unknown)(value)
+      : entry.kind === 'auth' && value !== undefined ? resolveAuth(value as OidcAuthSettings) : value;
+    if (held !== undefined) config[entry.config?.name ?? key] = held;
+  }
+  return config;
+}
