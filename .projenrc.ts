@@ -83,7 +83,7 @@ project.package.file.addOverride('allowScripts.@parcel/watcher', false);
 // The templates, the data they use and the CLI launcher ship in the npm package; so does the runtime's ES module.
 project.npmignore?.addPatterns('!/templates/', '!/bin/', '!/data/', '!/lib/**/*.mjs');
 
-// What generated repos import besides the project type: the Lambda runtime and the test helpers.
+// What generated repos import besides the project type: the Lambda runtime, the test helpers and the dev server.
 // `./runtime` is also an ES module (scripts/build-runtime.js) for the Lambda bundle; `./*` keeps every deep path
 // that worked before `exports` (projen reads `<package>/.jsii`).
 const subpath = (name: string, esm = false) => ({
@@ -95,6 +95,7 @@ project.package.addField('exports', {
   '.': { types: './lib/index.d.ts', default: './lib/index.js' },
   './runtime': subpath('runtime', true),
   './testing': subpath('testing'),
+  './dev': subpath('dev'),
   './package.json': './package.json',
   './.jsii': './.jsii',
   './*': './*',
@@ -128,9 +129,11 @@ new ProjenStruct(project, {
     },
   });
 
-// The runtime and the test helpers import what the generated repo installs (devDependencies here, see RUNTIME_DEPS).
+// The runtime, the test helpers and the dev server import what the generated repo installs (devDependencies here,
+// see RUNTIME_DEPS; esbuild).
 project.eslint?.allowDevDeps('src/runtime/**');
 project.eslint?.allowDevDeps('src/testing/**');
+project.eslint?.allowDevDeps('src/dev/**');
 
 // Files of generated repos that the end-to-end tests copy in: checked there, by the generated build.
 project.eslint?.addIgnorePattern('test/e2e/fixtures/');

@@ -5,7 +5,7 @@ import { API_ENTRYPOINT } from './handlers';
 import { TemplateContext } from '../context';
 import { ManagedFile } from '../render';
 
-/** The local dev server, managed: type-checked and linted with the rest of `src/`, imported by nothing. */
+/** What the dev server serves, managed: type-checked and linted with the rest of `src/`, imported by nothing. */
 export const DEV_SERVER = 'src/hybrid/dev/server.ts';
 
 /** The load balancer's side of sign-in, locally: a key endpoint and signed tokens, for the dev server and the tests. */
@@ -38,10 +38,11 @@ function functionEnvironment(context: TemplateContext): Record<string, string> {
 /**
  * The local development loop, `npx projen dev`: one HTTP server on 127.0.0.1 that answers
  * `/api/*` with the real Lambda entry point (invoked with the topology's event) and every other
- * path with the frontend, as the listener rules do, rebuilding with esbuild on change. Managed:
- * `src/hybrid/dev/server.ts`, which nothing imports, so it stays out of the Lambda bundle; the
- * task bundles it into `node_modules/.cache` and runs it with node. No new dependency: esbuild and
- * the Lambda types are there already.
+ * path with the frontend, as the listener rules do, rebuilding with esbuild on change. The server is
+ * this package's (`create-hybrid-serverless/dev`, src/dev/); managed: `src/hybrid/dev/server.ts`,
+ * which passes it this repo's settings and which nothing imports, so it stays out of the Lambda
+ * bundle. The task bundles that file (the package stays external) into `node_modules/.cache` and
+ * runs it with node. No new dependency: esbuild and the Lambda types are there already.
  */
 export class DevLoop extends Component {
   constructor(project: AwsCdkTypeScriptApp, context: TemplateContext) {
