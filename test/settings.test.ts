@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import { ANSWER_KEYS } from '../src/cli/inputs';
+import { Topology } from '../src/options';
 import {
   AUTH_FIELDS, configOf, ENVIRONMENT_KEYS, placeholdersIn, REGISTRY, resolve, resolveAuth, resolveEnvironments, SETTING_KEYS, SETTINGS,
   settingProblems, settingsToWrite, withDefaults,
@@ -9,8 +10,19 @@ import {
 
 /** The properties of an interface of this package, as jsii recorded them (what `.projenrc.ts` and the docs know). */
 function jsiiProperties(name: string): string[] {
+  return jsiiDocs(name).map((p) => p.name);
+}
+
+function jsiiDocs(name: string): Array<{ name: string; docs: { default?: string } }> {
   const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '.jsii'), 'utf-8'));
-  return (manifest.types[`create-hybrid-serverless.${name}`].properties as Array<{ name: string }>).map((p) => p.name);
+  return manifest.types[`create-hybrid-serverless.${name}`].properties;
+}
+
+/** A documented `@default` as a value: a JSON literal, or an enum member (`Topology.ALB_LAMBDA`); else (prose, "- …") undefined. */
+function documentedValue(text: string | undefined): unknown {
+  if (text === undefined || text.startsWith('- ')) return undefined;
+  const member = /^Topology\.(\w+)$/.exec(text);
+  return member ? (Topology as Record<string, string>)[member[1]] : JSON.parse(text);
 }
 
 describe('the registry', () => {
@@ -18,6 +30,20 @@ describe('the registry', () => {
     expect([...SETTING_KEYS].sort()).toEqual(jsiiProperties('HybridServerlessSettings').sort());
     expect([...ENVIRONMENT_KEYS].sort()).toEqual(jsiiProperties('EnvironmentSettings').filter((key) => key !== 'name').sort());
     expect(Object.keys(AUTH_FIELDS).sort()).toEqual(jsiiProperties('OidcAuthSettings').sort());
+  });
+
+  test('the documented @default of each option is the registry\'s; a default described in words is one the registry computes or lacks', () => {
+    for (const { name, docs } of jsiiDocs('HybridServerlessSettings')) {
+      const fallback = (REGISTRY[name as keyof typeof REGISTRY] as { default?: unknown }).default;
+      const documented = documentedValue(docs.default);
+      if (documented !== undefined) expect([name, documented]).toEqual([name, fallback]);
+      else expect([name, typeof fallback === 'function' || fallback === undefined || name === 'environments']).toEqual([name, true]);
+    }
+    for (const { name, docs } of jsiiDocs('OidcAuthSettings')) {
+      const fallback = (AUTH_FIELDS as Record<string, { default?: unknown }>)[name].default;
+      const documented = documentedValue(docs.default);
+      if (documented !== undefined) expect([name, documented]).toEqual([name, fallback]);
+    }
   });
 
   test('a setting a default or check reads comes before it, so that resolving in order sees it', () => {
