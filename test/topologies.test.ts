@@ -85,7 +85,7 @@ describe('TOPOLOGIES', () => {
       expect(docs).not.toMatch(/both topologies|either topology/);
 
       const server: string = files['src/hybrid/dev/server.ts'];
-      expect(server).toContain(`event: '${spec.event}' as EventShape,`);
+      expect(server).toContain(`event: '${spec.event}',`);
       expect(server).toContain(`requestLimit: ${spec.limits.requestBytes},`);
       expect(server).toContain(`path: '${spec.shortPath}',`);
       expect(server).toContain(`invoker: '${EVENT_SHAPES[spec.event].invoker}',`);
