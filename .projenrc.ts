@@ -139,6 +139,14 @@ project.eslint?.allowDevDeps('src/dev/**');
 project.eslint?.addIgnorePattern('test/e2e/fixtures/');
 project.tsconfigDev.addExclude('e2e/fixtures/**');
 
+// The tests are type-checked before they run (ts-jest compiles each file alone, without type errors), with the
+// test tsconfig, which holds src/ too; isolatedModules is ts-jest's concern, not the type-checker's.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check src/ and test/ (ts-jest does not)',
+  exec: 'tsc --noEmit -p test/tsconfig.json --isolatedModules false',
+});
+project.testTask.prependSpawn(typecheck);
+
 // Every compile also builds create-hybrid-serverless/runtime as an ES module, lib/runtime/index.mjs (see the script)…
 project.compileTask.exec('node scripts/build-runtime.js');
 // …precompiles the templates into lib/templates.js (see the script)…

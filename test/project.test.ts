@@ -350,7 +350,7 @@ describe('the generated docs/architecture.md', () => {
     }
     const table = files['docs/architecture.md'].split('## Security')[1].split('What you must still decide')[0];
     const inReadme = new Set<string>();
-    for (const row of table.matchAll(/^\| ([A-Z0-9, ]+) \|/gm)) row[1].split(', ').forEach((rule) => inReadme.add(rule));
+    for (const row of table.matchAll(/^\| ([A-Z0-9, ]+) \|/gm)) row[1].split(', ').forEach((rule: string) => inReadme.add(rule));
     expect([...inReadme].sort()).toEqual([...inCode].sort());
   });
 });

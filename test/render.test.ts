@@ -54,7 +54,7 @@ describe('tsBlock', () => {
       '  }',
     ].join('\n'));
     expect(tsBlock(['x'])).toBe("['x']");
-    expect(tsBlock({ 'a-b': 1, c: 2 })).toBe("{\n  'a-b': 1,\n  'c': 2,\n}");
+    expect(tsBlock({ 'a-b': 1, 'c': 2 })).toBe("{\n  'a-b': 1,\n  'c': 2,\n}");
   });
 });
 

@@ -187,8 +187,14 @@ describe('the generated config', () => {
     const given = {
       domain: 'orders.corp.example.com',
       handlerEgress: ['10.20.0.0/16:5432'],
-      auth: { issuer: 'https://idp.example.com', authorizationEndpoint: 'https://idp.example.com/a', tokenEndpoint: 'https://idp.example.com/t',
-        userInfoEndpoint: 'https://idp.example.com/u', clientId: 'c', clientSecret: 'orders/oidc' },
+      auth: {
+        issuer: 'https://idp.example.com',
+        authorizationEndpoint: 'https://idp.example.com/a',
+        tokenEndpoint: 'https://idp.example.com/t',
+        userInfoEndpoint: 'https://idp.example.com/u',
+        clientId: 'c',
+        clientSecret: 'orders/oidc',
+      },
       environments: [{ name: 'dev' }, { name: 'prod', account: '222233334444', auth: false, qualifier: 'orders' }],
     };
     const settings = withDefaults(given);
