@@ -194,6 +194,8 @@ test.each([['SIGTERM', 143], ['SIGHUP', 129]] as const)('%s while a question is 
   await screen.waitFor('? How should requests reach your API?');
   screen.signal(signal);
   expect(await screen.exitCode()).toBe(code);
+  // The shell prints the terminal's echo setting just after the exit code: wait for that line too.
+  await screen.waitFor(/\[exit \d+\]\n-?echo/);
   expect(screen.text()).toMatch(/Cancelled: nothing was written\.\n\[exit \d+\]\necho$/);
   expect(fs.readdirSync(parent)).toEqual(['.tmux']);
 });
