@@ -23,7 +23,7 @@
 //     --quick   one run of each (checks that the script works; the figures mean little)
 //     --runtime phases 5 and 6 only (one generated repo, no peer repo)
 //     --keep    keep the temporary directories and print where they are
-//     --readme  also write the table into README.md (between the bench markers)
+//     --readme  also write the table into docs/performance.md (between the bench markers)
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -601,16 +601,16 @@ function table(rowList, info, seconds) {
   return lines.join('\n');
 }
 
-const README = path.join(ROOT, 'README.md');
+const README = path.join(ROOT, 'docs', 'performance.md');
 const README_START = '<!-- bench:start (written by `npx projen bench -- --readme`) -->';
 const README_END = '<!-- bench:end -->';
 
-/** Replaces the table between the bench markers of README.md with this run's. */
+/** Replaces the table between the bench markers of docs/performance.md with this run's. */
 function writeReadme(text) {
   const readme = fs.readFileSync(README, 'utf-8');
   const start = readme.indexOf(README_START);
   const end = readme.indexOf(README_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} section`);
+  if (start < 0 || end < start) throw new Error(`docs/performance.md has no ${README_START} … ${README_END} section`);
   fs.writeFileSync(README, `${readme.slice(0, start + README_START.length)}\n${text}\n${readme.slice(end)}`);
 }
 
@@ -645,10 +645,10 @@ async function main() {
     console.log(text);
     log(`\nWrote ${path.relative(process.cwd(), RESULTS) || RESULTS}`);
     if (flags.has('--readme')) {
-      if (QUICK || RUNTIME_ONLY) log('Not writing README.md from a --quick or --runtime run.');
+      if (QUICK || RUNTIME_ONLY) log('Not writing docs/performance.md from a --quick or --runtime run.');
       else {
         writeReadme(text);
-        log('Wrote the table into README.md');
+        log('Wrote the table into docs/performance.md');
       }
     }
   } finally {
