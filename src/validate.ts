@@ -1,5 +1,5 @@
 import * as net from 'net';
-import { MANAGED_CHECK_IDS } from './checks';
+import { MANAGED_CHECK_IDS } from './checks/ids';
 
 /**
  * One validator per kind of value. Each returns `undefined` when the value is fine, or a

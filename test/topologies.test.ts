@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Topology } from '../src';
+import { buildApp, environmentsFor } from './constructs/util';
 import { newProject, synth } from './util';
 import { TEMPLATES_DIR } from '../src/render';
 import { SETTINGS } from '../src/settings';
@@ -57,25 +58,23 @@ describe('TOPOLOGIES', () => {
       expect(spec.frontDoor.includes('API Gateway')).toBe(spec.restApi);
     });
 
-    test('has its docs template and its construct\'s module', () => {
+    test('has its docs templates, and its construct in create-hybrid-serverless/constructs, which PrivateApp builds', () => {
       expect(fs.existsSync(path.join(TEMPLATES_DIR, `${spec.docs}.hbs`))).toBe(true);
       expect(fs.existsSync(path.join(TEMPLATES_DIR, `${EVENT_SHAPES[spec.event].docs}.hbs`))).toBe(true);
-      const module = fs.readFileSync(path.join(TEMPLATES_DIR, 'src', 'hybrid', `${spec.construct.module}.ts.hbs`), 'utf-8');
-      expect(module).toContain(`export class ${spec.construct.className} extends Construct`);
+      expect(fs.existsSync(path.join(__dirname, '..', 'src', 'constructs', `${spec.construct.module}.ts`))).toBe(true);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const module = require(`../src/constructs/${spec.construct.module}`);
+      expect(typeof module[spec.construct.className]).toBe('function');
+      const built = buildApp(environmentsFor({ topology })[0]).privateApp;
+      expect(built.api).toBeInstanceOf(module[spec.construct.className]);
     });
 
     test('generates what the spec says: the construct, the docs, the dev server\'s event and limit', () => {
       const files = synth(newProject({ topology }));
-      expect(files[`src/hybrid/${spec.construct.module}.ts`]).toContain(`export class ${spec.construct.className}`);
-      expect(files['src/hybrid/private-app.ts']).toContain(`new ${spec.construct.className}(this, 'Api'`);
-      for (const other of ALL.filter((t) => TOPOLOGIES[t].construct.module !== spec.construct.module)) {
-        expect(files[`src/hybrid/${TOPOLOGIES[other].construct.module}.ts`]).toBeUndefined();
-      }
-      expect(files['src/hybrid/internal-alb.ts'] !== undefined).toBe(spec.loadBalancer);
-      expect(files['src/hybrid/private-rest-api.ts'] !== undefined).toBe(spec.restApi);
-      expect(files['src/hybrid/private-endpoint.ts'] !== undefined).toBe(spec.executeApiEndpoint);
-      // Every topology is a value of the config's type.
-      expect(files['src/hybrid/config.ts']).toContain(`export type Topology = ${ALL.map((t) => `'${t}'`).join(' | ')};`);
+      expect(files['src/hybrid/private-app.ts']).toContain(`export class PrivateApp extends ManagedPrivateApp<'${topology}'> {`);
+      expect(files['src/hybrid/private-app.ts']).toContain(`this app's topology (${spec.path})`);
+      expect(files['src/hybrid/private-app.ts'].includes('`alb`')).toBe(spec.loadBalancer);
+      expect(files['src/hybrid/config.ts']).toContain(`export type HybridConfig = EnvironmentConfig<'${topology}'>;`);
 
       const docs: string = files['docs/architecture.md'];
       expect(docs).toContain(`only the corporate network can reach: ${spec.path}`);

@@ -4,7 +4,6 @@ import { Component } from 'projen';
 import { AwsCdkTypeScriptApp } from 'projen/lib/awscdk';
 import { TemplateContext } from '../context';
 import { OwnedFiles, ownedFile } from '../owned';
-import { ManagedFile } from '../render';
 import { NOT_IN_BUILD } from '../tasks';
 
 /** The sample app's sources: the team's once written. */
@@ -35,7 +34,6 @@ export class Frontend extends Component {
     this.context = context;
     if (!context.frontend) return;
 
-    new ManagedFile(app, 'src/hybrid/frontend.ts', { context });
     for (const file of FRONTEND_SAMPLE_FILES) ownedFile(app, file, context);
 
     // The bundle on its own: what the tests and `cdk synth` need (frontend/dist), in milliseconds.

@@ -2,10 +2,10 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import { createWithSharedInstall, freshDir, ok, packTarball, run } from './util';
+import { copyRepo, createWithSharedInstall, freshDir, ok, packTarball, run } from './util';
 
-// `npx projen dev` in a repo generated from the packed package, as a team runs it: both topologies (one repo,
-// switched with `npx projen`), the frontend on. The API, the app and a deep link answer; a changed handler
+// `npx projen dev` in a repo generated from the packed package, as a team runs it, each test on its own copy: both
+// topologies (switched with `npx projen`), the frontend on. The API, the app and a deep link answer; a changed handler
 // answers anew without a restart; build errors show and the server keeps running; headless Chromium shows
 // the API's answer on the page; Ctrl-C stops everything; with sign-in on, every API request is signed in as the
 // configured fake user and the page shows who; without the frontend, a page at / lists the routes; nothing
@@ -32,12 +32,18 @@ const READY_TIMEOUT = 30_000;
 describe('npx projen dev in a generated repo with a frontend', () => {
   const tarball = packTarball();
   const parent = freshDir('chs-e2e-dev-');
-  const repo = path.join(parent, 'dev-app');
-  const appFile = path.join(repo, 'src/api/app.ts');
+  const generated = path.join(parent, 'dev-app');
+  /** The repo the current test works on: a copy of the generated one, so that no test depends on another. */
+  let repo = generated;
+  let appFile = '';
   const started: DevServer[] = [];
 
   beforeAll(() => {
     createWithSharedInstall(tarball, parent, ['dev-app', '--yes', '--topology', 'alb-lambda', '--frontend', '--no-git']);
+  });
+  beforeEach(() => {
+    repo = copyRepo(generated);
+    appFile = path.join(repo, 'src/api/app.ts');
   });
 
   afterAll(() => {
@@ -127,7 +133,7 @@ describe('npx projen dev in a generated repo with a frontend', () => {
       // What the server said, for the reader of a CI log.
       throw new Error(`${(error as Error).stack ?? String(error)}\n\nnpx projen dev said:\n${server.output.slice(-6000)}`);
     } finally {
-      // The next test starts from the generated sources, whatever failed here.
+      // The sources as generated, whatever failed here.
       for (const [file, content] of sources) fs.writeFileSync(file, content);
     }
   }
@@ -176,9 +182,6 @@ describe('npx projen dev in a generated repo with a frontend', () => {
       expect(server.groupAlive()).toBe(false);
     } catch (error) {
       throw new Error(`${(error as Error).stack ?? String(error)}\n\nnpx projen dev said:\n${server?.output.slice(-6000) ?? ''}`);
-    } finally {
-      fs.writeFileSync(projenrc, before);
-      ok('npx', ['projen'], repo);
     }
   });
 

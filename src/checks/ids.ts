@@ -1,7 +1,8 @@
 /**
- * The ids of the managed infrastructure checks in `test/hybrid/infrastructure.test.ts`, which
- * `switchedOffChecks` names. The test template uses exactly these (a package test keeps the two
- * equal), so switching off a check that does not exist is an error, not a silent no-op.
+ * The ids of the managed infrastructure checks (`INFRASTRUCTURE_CHECKS` and cdk-nag, which the generated
+ * `test/hybrid/infrastructure.test.ts` runs), which `switchedOffChecks` names. Here, without aws-cdk-lib, for the
+ * project type and the CLI; test/checks/ keeps the two equal, so switching off a check that does not exist is an
+ * error, not a silent no-op.
  */
 export const MANAGED_CHECK_IDS: readonly string[] = [
   'alb-internal',

@@ -3,12 +3,31 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as targets from 'aws-cdk-lib/aws-elasticloadbalancingv2-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { HybridConfig } from './config';
 import { InternalAlb } from './internal-alb';
+import { CorporateNetwork } from './network';
 import { denyAll, lookUpEndpointInterfaces, lookUpEndpointIps, PrivateEndpoint } from './private-endpoint';
 import { createPrivateRestApi, executeApiEndpointPolicy } from './private-rest-api';
-import { TopologyProps } from './topology';
+
+export interface ApigwVpceApiProps {
+  /** The VPC and subnets of the endpoint. */
+  readonly network: CorporateNetwork;
+  /** The load balancer that forwards to the endpoint: the only client it admits. */
+  readonly alb: InternalAlb;
+  /** The function that answers every request. */
+  readonly handler: lambda.IFunction;
+  /** The host name users type: the API's custom domain (API Gateway routes by the Host the ALB passes on). */
+  readonly domain: string;
+  /** The ACM certificate for `domain`. */
+  readonly certificateArn: string;
+  /**
+   * An `execute-api` endpoint the network team already has, in the network's subnets. Its security group and policy
+   * are theirs: the group must admit HTTPS from the load balancer's; the policy is left alone.
+   * @default - a new endpoint, which lets through only invoking this API
+   */
+  readonly existingEndpointId?: string;
+}
 
 /**
  * Topology "API Gateway via VPC endpoint": internal ALB → `execute-api` interface endpoint →
@@ -25,29 +44,32 @@ export class ApigwVpceApi extends Construct {
   /** The target group of the endpoint's IPs, for the load balancer's listener. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
 
-  constructor(scope: Construct, id: string, props: TopologyProps) {
+  constructor(scope: Construct, id: string, props: ApigwVpceApiProps) {
     super(scope, id);
-    const { config, network, alb, handler } = props;
+    const { network, alb, handler } = props;
 
     // An endpoint the app creates lets nothing through until its policy names the API (below).
-    const created = config.vpcEndpointId ? undefined : new PrivateEndpoint(this, 'Endpoint', {
+    const created = props.existingEndpointId ? undefined : new PrivateEndpoint(this, 'Endpoint', {
       service: ec2.InterfaceVpcEndpointAwsService.APIGATEWAY,
       purpose: 'execute-api endpoint',
       network,
       alb,
       policy: denyAll(),
     });
-    const endpointIps: EndpointIps = created ?? this.useExistingEndpoint(config.vpcEndpointId!, config, alb);
+    const endpointIps: EndpointIps = created
+      ? { endpointId: created.endpointId, ips: created.ips! }
+      : this.useExistingEndpoint(props.existingEndpointId!, network, alb);
     this.endpoint = ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(this, 'EndpointRef', {
       vpcEndpointId: endpointIps.endpointId,
       port: 443,
     });
 
     this.restApi = createPrivateRestApi(this, {
-      config,
+      domain: props.domain,
       endpoint: this.endpoint,
       handler,
       trafficPath: 'through the internal ALB',
+      signedInAtLoadBalancer: alb.signIn !== undefined,
     });
     // Once the API exists: the endpoint lets through invoking this API only. An existing
     // endpoint's policy is its owners'.
@@ -56,8 +78,8 @@ export class ApigwVpceApi extends Construct {
     // API Gateway routes a call that arrives through the endpoint by its Host header: the ALB
     // forwards the client's Host, so the API needs a custom domain of that very name.
     const domain = new apigw.DomainName(this, 'Domain', {
-      domainName: config.domain,
-      certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn),
+      domainName: props.domain,
+      certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.certificateArn),
       endpointType: apigw.EndpointType.REGIONAL,
       securityPolicy: apigw.SecurityPolicy.TLS_1_2,
     });
@@ -80,8 +102,8 @@ export class ApigwVpceApi extends Construct {
    * theirs: it must admit HTTPS from the load balancer's group. The load balancer may send
    * HTTPS to the endpoint's addresses only.
    */
-  private useExistingEndpoint(endpointId: string, config: HybridConfig, alb: InternalAlb): EndpointIps {
-    const count = config.subnetIds.length;
+  private useExistingEndpoint(endpointId: string, network: CorporateNetwork, alb: InternalAlb): EndpointIps {
+    const count = network.subnets.length;
     const interfaces = lookUpEndpointInterfaces(this, 'DescribeEndpoint', endpointId, count);
     const ips = lookUpEndpointIps(this, 'EndpointIps', interfaces, count);
     for (const ip of ips) {

@@ -1,12 +1,21 @@
 import { Annotations, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { HybridConfig } from './config';
+
+export interface CorporateNetworkProps {
+  /** The VPC that the corporate network reaches over VPN or Direct Connect. */
+  readonly vpcId: string;
+  /** Private subnets of that VPC, in different availability zones. */
+  readonly subnetIds: readonly string[];
+  /** The on-premises ranges (IPv4 or IPv6 CIDRs) allowed in. */
+  readonly corporateCidrs: readonly string[];
+}
 
 /**
  * The existing VPC that the corporate network reaches over VPN or Direct Connect.
  *
- * Imported by id, never looked up, so `cdk synth` needs no AWS credentials.
+ * Imported by id, never looked up, so `cdk synth` needs no AWS credentials. A `HybridConfig` is
+ * a `CorporateNetworkProps`.
  */
 export class CorporateNetwork extends Construct {
   /** The VPC. */
@@ -16,22 +25,25 @@ export class CorporateNetwork extends Construct {
   /** The on-premises ranges allowed in, as security group peers. */
   public readonly corporatePeers: ec2.IPeer[];
 
-  constructor(scope: Construct, id: string, config: HybridConfig) {
+  constructor(scope: Construct, id: string, props: CorporateNetworkProps) {
     super(scope, id);
     this.vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
-      vpcId: config.vpcId,
+      vpcId: props.vpcId,
       availabilityZones: Fn.getAzs(),
     });
     Annotations.of(this.vpc).acknowledgeWarning('@aws-cdk/aws-ec2:vpcAttributeIsListTokenavailabilityZones',
       'Only the VPC id is used: every construct here is given its subnets explicitly.');
-    this.subnets = config.subnetIds.map((subnetId) => {
+    this.subnets = props.subnetIds.map((subnetId) => {
       const subnet = ec2.Subnet.fromSubnetId(this, subnetId, subnetId);
       Annotations.of(subnet).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',
         'Routing is the network team\'s: nothing here reads or changes route tables.');
       return subnet;
     });
-    this.corporatePeers = config.corporateCidrs.map((cidr) =>
-      cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr),
-    );
+    this.corporatePeers = props.corporateCidrs.map(peerOf);
   }
+}
+
+/** An IPv4 or IPv6 CIDR as a security group peer. */
+export function peerOf(cidr: string): ec2.IPeer {
+  return cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
 }

@@ -3,9 +3,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-{{#if topology.loadBalancer}}
+import { acknowledgeCdkFunctions } from './acknowledge';
 import { InternalAlb } from './internal-alb';
-{{/if}}
 import { CorporateNetwork } from './network';
 
 export interface PrivateEndpointProps {
@@ -15,10 +14,12 @@ export interface PrivateEndpointProps {
   readonly purpose: string;
   /** The VPC and subnets of the endpoint. */
   readonly network: CorporateNetwork;
-{{#if topology.loadBalancer}}
-  /** The load balancer that forwards to the endpoint: the only client it admits. */
-  readonly alb: InternalAlb;
-{{/if}}
+  /**
+   * The load balancer that forwards to the endpoint: then it is the only client the endpoint admits, and the
+   * endpoint's private IPs are looked up at deploy time as its targets (`ips`).
+   * @default - the corporate network calls the endpoint directly: HTTPS from its CIDRs only
+   */
+  readonly alb?: InternalAlb;
   /**
    * What may pass through the endpoint: only this app's bucket, or `denyAll()` until
    * `setPolicyAtDeploy` names this app's API.
@@ -27,49 +28,38 @@ export interface PrivateEndpointProps {
 }
 
 /**
-{{#if topology.loadBalancer}}
- * An interface VPC endpoint that only the internal ALB reaches (HTTPS in from the ALB's
- * security group, HTTPS out from the ALB to it only), with private DNS off, an endpoint policy
- * that lets through only what this app serves, and its private IPs looked up at deploy time,
- * one per subnet, as the ALB's IP targets.
-{{else}}
- * An interface VPC endpoint that the corporate network reaches directly (HTTPS in from the
- * corporate CIDRs only), with private DNS off and an endpoint policy that lets through only
- * what this app serves.
-{{/if}}
+ * An interface VPC endpoint with private DNS off and an endpoint policy that lets through only
+ * what this app serves. Behind a load balancer (`alb`), only the load balancer reaches it (HTTPS in
+ * from the ALB's security group, HTTPS out from the ALB to it only), and its private IPs are looked
+ * up at deploy time, one per subnet, as the ALB's IP targets; without one, the corporate network
+ * reaches it directly (HTTPS in from the corporate CIDRs only).
  */
 export class PrivateEndpoint extends Construct {
   /** The endpoint's id (`vpce-…`). */
   public readonly endpointId: string;
   /** The endpoint resource (its `attrDnsEntries` hold the regional DNS name). */
   public readonly resource: ec2.CfnVPCEndpoint;
-{{#if topology.loadBalancer}}
-  /** The endpoint's private IPs, one per subnet, known at deploy time. */
-  public readonly ips: string[];
-{{/if}}
+  /** The endpoint's security group. */
+  public readonly securityGroup: ec2.SecurityGroup;
+  /** Behind a load balancer: the endpoint's private IPs, one per subnet, known at deploy time. */
+  public readonly ips?: string[];
 
   constructor(scope: Construct, id: string, props: PrivateEndpointProps) {
     super(scope, id);
-{{#if topology.loadBalancer}}
     const { network, alb } = props;
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: network.vpc,
-      description: `${props.purpose}: HTTPS from the internal ALB only`,
+      description: `${props.purpose}: HTTPS from the ${alb ? 'internal ALB' : 'corporate network'} only`,
       allowAllOutbound: false,
     });
-    securityGroup.addIngressRule(alb.securityGroup, ec2.Port.tcp(443), 'HTTPS from the internal ALB');
-    alb.securityGroup.addEgressRule(securityGroup, ec2.Port.tcp(443), `HTTPS to the ${props.purpose}`);
-{{else}}
-    const { network } = props;
-    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: network.vpc,
-      description: `${props.purpose}: HTTPS from the corporate network only`,
-      allowAllOutbound: false,
-    });
-    for (const peer of network.corporatePeers) {
-      securityGroup.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS from the corporate network');
+    if (alb) {
+      this.securityGroup.addIngressRule(alb.securityGroup, ec2.Port.tcp(443), 'HTTPS from the internal ALB');
+      alb.securityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(443), `HTTPS to the ${props.purpose}`);
+    } else {
+      for (const peer of network.corporatePeers) {
+        this.securityGroup.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS from the corporate network');
+      }
     }
-{{/if}}
 
     // An L1 resource: CDK's InterfaceVpcEndpoint needs the subnets' availability zones,
     // which imported subnet ids do not carry. Private DNS stays off: clients reach the app by
@@ -80,14 +70,12 @@ export class PrivateEndpoint extends Construct {
       vpcEndpointType: 'Interface',
       privateDnsEnabled: false,
       subnetIds: network.subnets.map((subnet) => subnet.subnetId),
-      securityGroupIds: [securityGroup.securityGroupId],
+      securityGroupIds: [this.securityGroup.securityGroupId],
       policyDocument: props.policy,
     });
     this.resource = endpoint;
     this.endpointId = endpoint.ref;
-{{#if topology.loadBalancer}}
-    this.ips = lookUpEndpointIps(this, 'Ips', endpoint.attrNetworkInterfaceIds, network.subnets.length);
-{{/if}}
+    if (alb) this.ips = lookUpEndpointIps(this, 'Ips', endpoint.attrNetworkInterfaceIds, network.subnets.length);
   }
 
   /**
@@ -113,7 +101,7 @@ export class PrivateEndpoint extends Construct {
       })]),
       installLatestAwsSdk: false,
     });
-    acknowledgeProvider(setPolicy);
+    acknowledgeCdkFunctions(setPolicy);
     return setPolicy;
   }
 }
@@ -133,7 +121,6 @@ export function denyAll(): iam.PolicyDocument {
     })],
   });
 }
-{{#if topology.loadBalancer}}
 
 /**
  * The private IPs of an endpoint's network interfaces, one per subnet, looked up at deploy
@@ -148,14 +135,12 @@ export function lookUpEndpointIps(scope: Construct, id: string, networkInterface
       physicalResourceId: cr.PhysicalResourceId.fromResponse('NetworkInterfaces.0.NetworkInterfaceId'),
       outputPaths: Array.from({ length: count }, (_, i) => `NetworkInterfaces.${i}.PrivateIpAddress`),
     },
-    policy: DESCRIBE_POLICY,
+    policy: describePolicy(),
     installLatestAwsSdk: false,
   });
   acknowledgeLookup(lookup);
   return Array.from({ length: count }, (_, i) => lookup.getResponseField(`NetworkInterfaces.${i}.PrivateIpAddress`));
 }
-
-{{/if}}
 
 /** The network interfaces of an existing endpoint, looked up at deploy time. */
 export function lookUpEndpointInterfaces(scope: Construct, id: string, endpointId: string, count: number): string[] {
@@ -167,14 +152,13 @@ export function lookUpEndpointInterfaces(scope: Construct, id: string, endpointI
       physicalResourceId: cr.PhysicalResourceId.of(endpointId),
       outputPaths: Array.from({ length: count }, (_, i) => `VpcEndpoints.0.NetworkInterfaceIds.${i}`),
     },
-    policy: DESCRIBE_POLICY,
+    policy: describePolicy(),
     installLatestAwsSdk: false,
   });
   acknowledgeLookup(describe);
   return Array.from({ length: count }, (_, i) => describe.getResponseField(`VpcEndpoints.0.NetworkInterfaceIds.${i}`));
 }
 
-{{#if topology.privateDomainName}}
 /** The regional DNS name of an existing endpoint and its hosted zone, looked up at deploy time. */
 export function lookUpEndpointDnsEntry(scope: Construct, id: string, endpointId: string): { dnsName: string; hostedZoneId: string } {
   const describe = new cr.AwsCustomResource(scope, id, {
@@ -186,7 +170,7 @@ export function lookUpEndpointDnsEntry(scope: Construct, id: string, endpointId:
       // The first entry is the regional name; the others name one availability zone each.
       outputPaths: ['VpcEndpoints.0.DnsEntries.0.DnsName', 'VpcEndpoints.0.DnsEntries.0.HostedZoneId'],
     },
-    policy: DESCRIBE_POLICY,
+    policy: describePolicy(),
     installLatestAwsSdk: false,
   });
   acknowledgeLookup(describe);
@@ -196,16 +180,13 @@ export function lookUpEndpointDnsEntry(scope: Construct, id: string, endpointId:
   };
 }
 
-{{/if}}
-// ec2:DescribeNetworkInterfaces and ec2:DescribeVpcEndpoints support no resource-level permissions.
-const DESCRIBE_POLICY = cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({
-  actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEndpoints'],
-  resources: ['*'],
-})]);
-
-/** The construct ids of the functions aws-cdk-lib adds to a stack behind an `AwsCustomResource` and a `CfnJson`. */
-const PROVIDER_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
-const CFN_UTILS_PROVIDER_ID = 'AWSCDKCfnUtilsProviderCustomResourceProvider';
+/** ec2:DescribeNetworkInterfaces and ec2:DescribeVpcEndpoints support no resource-level permissions. */
+function describePolicy(): cr.AwsCustomResourcePolicy {
+  return cr.AwsCustomResourcePolicy.fromStatements([new iam.PolicyStatement({
+    actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeVpcEndpoints'],
+    resources: ['*'],
+  })]);
+}
 
 /** Acknowledges what cdk-nag finds on a deploy-time lookup and on CDK's provider function behind it. */
 function acknowledgeLookup(lookup: cr.AwsCustomResource): void {
@@ -217,29 +198,5 @@ function acknowledgeLookup(lookup: cr.AwsCustomResource): void {
         'the policy allows only these two read-only actions.',
     });
   }
-  acknowledgeProvider(lookup);
-}
-
-/**
- * Acknowledges what cdk-nag finds on the functions aws-cdk-lib adds behind every `AwsCustomResource` (and `CfnJson`)
- * of the stack, scoped to those functions: their runtime and role are aws-cdk-lib's choice, and move with its releases
- * (2.278 moved the provider to nodejs24.x, which cdk-nag's L1 no longer counts as the latest once nodejs26.x exists).
- */
-function acknowledgeProvider(resource: cr.AwsCustomResource): void {
-  const stack = Stack.of(resource);
-  const provider = stack.node.tryFindChild(PROVIDER_ID);
-  if (provider) {
-    Validations.of(provider).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'CDK\'s AwsCustomResource provider, which looks up endpoints and sets the execute-api endpoint\'s policy ' +
-        'at deploy time, logs with this role.',
-    });
-  }
-  for (const cdkFunction of [provider, stack.node.tryFindChild(CFN_UTILS_PROVIDER_ID)]) {
-    if (!cdkFunction) continue;
-    Validations.of(cdkFunction).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-L1',
-      reason: 'A function aws-cdk-lib adds for its custom resources: aws-cdk-lib chooses its runtime and moves it with its releases.',
-    });
-  }
+  acknowledgeCdkFunctions(lookup);
 }

@@ -1,19 +1,24 @@
 import { Stack } from 'aws-cdk-lib';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { TopologyProps } from './topology';
+
+export interface AlbLambdaApiProps {
+  /** The function that answers every request under `/api/`. */
+  readonly handler: lambda.IFunction;
+}
 
 /**
- * Topology "ALB to Lambda": the load balancer invokes the handler directly. The invoke
- * permission is limited to load balancers of this account (`SourceAccount`); it carries no
- * `SourceArn`: the target group's ARN there would be a circular dependency (cfn-lint E3004).
+ * Topology "ALB to Lambda": the load balancer invokes the handler directly, with multi-value
+ * headers. The invoke permission is limited to load balancers of this account (`SourceAccount`);
+ * it carries no `SourceArn`: the target group's ARN there would be a circular dependency (cfn-lint E3004).
  */
 export class AlbLambdaApi extends Construct {
-  /** The target group of type `lambda`. */
+  /** The target group of type `lambda`, for the load balancer's listener. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
 
-  constructor(scope: Construct, id: string, props: TopologyProps) {
+  constructor(scope: Construct, id: string, props: AlbLambdaApiProps) {
     super(scope, id);
     props.handler.addPermission('AlbInvoke', {
       principal: new iam.ServicePrincipal('elasticloadbalancing.amazonaws.com'),

@@ -5,24 +5,43 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { HybridConfig } from './config';
-import { CorporateNetwork } from './network';
+import { OidcAuth } from './config';
+import { CorporateNetwork, peerOf } from './network';
 
 export interface InternalAlbProps {
-  /** The settings of the app. */
-  readonly config: HybridConfig;
-  /** The VPC and subnets to place the load balancer in. */
+  /** The VPC and subnets to place the load balancer in; its corporate CIDRs are the only ones let in. */
   readonly network: CorporateNetwork;
+  /** The host name users type: the alias record's name. */
+  readonly domain: string;
+  /** The Route 53 hosted zone (usually private) that holds `domain`. */
+  readonly hostedZoneId: string;
+  /** The ACM certificate for `domain`, in the stack's region. */
+  readonly certificateArn: string;
+  /**
+   * Sign users in with the company's identity provider before forwarding (`forward`).
+   * @default - no sign-in
+   */
+  readonly signIn?: OidcAuth;
+  /**
+   * Deletion protection (a production environment).
+   * @default false
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * The HTTPS listener's TLS policy. CDK writes none unless given one, and the AWS default is then a 2016 policy.
+   * @default elbv2.SslPolicy.RECOMMENDED_TLS (TLS 1.3 and 1.2)
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
 }
 
 /** Who sends the requests a listener rule forwards: scripts calling the API, or people opening pages. */
 export type Callers = 'api' | 'pages';
 
 /**
- * An internal Application Load Balancer for `config.domain`: HTTPS only (TLS 1.3 policy,
- * port 80 redirects), reachable only from the corporate CIDRs, with access logs and an
- * alias record in the hosted zone. Topologies attach their targets to `httpsListener`,
- * through `forward`: with `config.auth`, users sign in with the identity provider first.
+ * An internal Application Load Balancer for `domain`: HTTPS only (TLS 1.3 policy, port 80
+ * redirects), reachable only from the corporate CIDRs, invalid headers dropped, with access
+ * logs and an alias record in the hosted zone. Topologies attach their targets to
+ * `httpsListener`, through `forward`: with `signIn`, users sign in with the identity provider first.
  */
 export class InternalAlb extends Construct {
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
@@ -30,17 +49,18 @@ export class InternalAlb extends Construct {
   public readonly httpsListener: elbv2.ApplicationListener;
   /** Receives the load balancer's access logs (and the frontend bucket's server access logs). */
   public readonly logBucket: s3.Bucket;
-  private readonly config: HybridConfig;
+  /** The sign-in `forward` puts before each forward, if any. */
+  public readonly signIn?: OidcAuth;
 
   constructor(scope: Construct, id: string, props: InternalAlbProps) {
     super(scope, id);
-    const { config, network } = props;
-    this.config = config;
+    const { network, domain } = props;
+    this.signIn = props.signIn;
 
     // Ingress only from the corporate network; egress is opened per target by the topology.
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: network.vpc,
-      description: `Internal ALB for ${config.domain}: HTTPS from the corporate network`,
+      description: `Internal ALB for ${domain}: HTTPS from the corporate network`,
       allowAllOutbound: false,
     });
     for (const peer of network.corporatePeers) {
@@ -49,9 +69,8 @@ export class InternalAlb extends Construct {
     }
 
     // Sign-in: the load balancer calls the provider's token and user info endpoints itself, on 443 only.
-    for (const cidr of config.auth?.providerCidrs ?? []) {
-      const peer = cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
-      this.securityGroup.addEgressRule(peer, ec2.Port.tcp(443), 'HTTPS to the identity provider (sign-in)');
+    for (const cidr of props.signIn?.providerCidrs ?? []) {
+      this.securityGroup.addEgressRule(peerOf(cidr), ec2.Port.tcp(443), 'HTTPS to the identity provider (sign-in)');
     }
 
     // ALB log delivery supports SSE-S3 (AES256) only, not KMS.
@@ -75,7 +94,7 @@ export class InternalAlb extends Construct {
       internetFacing: false,
       securityGroup: this.securityGroup,
       dropInvalidHeaderFields: true,
-      deletionProtection: config.production,
+      deletionProtection: props.deletionProtection ?? false,
     });
     this.loadBalancer.logAccessLogs(this.logBucket, 'alb');
 
@@ -83,8 +102,8 @@ export class InternalAlb extends Construct {
     this.httpsListener = this.loadBalancer.addListener('Https', {
       port: 443,
       protocol: elbv2.ApplicationProtocol.HTTPS,
-      certificates: [elbv2.ListenerCertificate.fromArn(config.certificateArn)],
-      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      certificates: [elbv2.ListenerCertificate.fromArn(props.certificateArn)],
+      sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.RECOMMENDED_TLS,
       open: false,
     });
     this.loadBalancer.addListener('Http', {
@@ -95,21 +114,21 @@ export class InternalAlb extends Construct {
     });
 
     new route53.ARecord(this, 'Alias', {
-      zone: route53.HostedZone.fromHostedZoneId(this, 'Zone', config.hostedZoneId),
+      zone: route53.HostedZone.fromHostedZoneId(this, 'Zone', props.hostedZoneId),
       // The trailing dot makes the name absolute, so the zone's name is not needed at synth.
-      recordName: `${config.domain}.`,
+      recordName: `${domain}.`,
       target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.loadBalancer)),
     });
   }
 
   /**
-   * The action for a listener rule: forward to `targetGroup`, after the sign-in when `config.auth`
-   * is set. A call to the API without a session gets 401 (a script cannot follow a sign-in
+   * The action for a listener rule: forward to `targetGroup`, after the sign-in when `signIn` is
+   * set. A call to the API without a session gets 401 (a script cannot follow a sign-in
    * redirect); a page redirects to the provider's sign-in and back.
    */
   public forward(targetGroup: elbv2.IApplicationTargetGroup, callers: Callers): elbv2.ListenerAction {
     const forward = elbv2.ListenerAction.forward([targetGroup]);
-    const auth = this.config.auth;
+    const auth = this.signIn;
     if (!auth) return forward;
     return elbv2.ListenerAction.authenticateOidc({
       issuer: auth.issuer,

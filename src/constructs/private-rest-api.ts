@@ -5,20 +5,29 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { HybridConfig } from './config';
 
 /** The stage every request goes to. */
 export const STAGE_NAME = 'prod';
 
 export interface PrivateRestApiProps {
-  /** The settings of the app. */
-  readonly config: HybridConfig;
+  /** The host name the API serves, for its description. */
+  readonly domain: string;
   /** The `execute-api` endpoint the API is bound to: the only way in. */
   readonly endpoint: ec2.IInterfaceVpcEndpoint;
   /** The function that answers every request. */
   readonly handler: lambda.IFunction;
   /** Where the traffic comes from, for the WAF acknowledgement, e.g. "through the internal ALB". */
   readonly trafficPath: string;
+  /**
+   * Users sign in at the load balancer in front (the only way in), so the API needs no authorizer of its own.
+   * @default false
+   */
+  readonly signedInAtLoadBalancer?: boolean;
+  /**
+   * The stage's steady-state and burst request limits.
+   * @default 100 requests per second, bursts of 200
+   */
+  readonly throttling?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 /**
@@ -29,14 +38,14 @@ export interface PrivateRestApiProps {
  * logical ids whichever topology builds it.
  */
 export function createPrivateRestApi(scope: Construct, props: PrivateRestApiProps): apigw.RestApi {
-  const { config, endpoint, handler } = props;
+  const { endpoint, handler } = props;
   const accessLogs = new logs.LogGroup(scope, 'AccessLogs', {
     retention: logs.RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
   });
   const invoke = { actions: ['execute-api:Invoke'], resources: ['execute-api:/*'], principals: [new iam.AnyPrincipal()] };
   const restApi = new apigw.RestApi(scope, 'RestApi', {
-    description: `Private API of ${config.domain}`,
+    description: `Private API of ${props.domain}`,
     // Binary responses (isBase64Encoded) reach the client as bytes; request bodies arrive base64.
     binaryMediaTypes: ['*/*'],
     endpointConfiguration: { types: [apigw.EndpointType.PRIVATE], vpcEndpoints: [endpoint] },
@@ -59,8 +68,8 @@ export function createPrivateRestApi(scope: Construct, props: PrivateRestApiProp
       dataTraceEnabled: false,
       tracingEnabled: true,
       metricsEnabled: true,
-      throttlingRateLimit: 100,
-      throttlingBurstLimit: 200,
+      throttlingRateLimit: props.throttling?.rateLimit ?? 100,
+      throttlingBurstLimit: props.throttling?.burstLimit ?? 200,
     },
     // Execution logging needs the account's API Gateway CloudWatch role.
     cloudWatchRole: true,
@@ -77,33 +86,22 @@ export function createPrivateRestApi(scope: Construct, props: PrivateRestApiProp
   restApi.root.addMethod('ANY', integration, methodOptions);
   restApi.root.addResource('{proxy+}').addMethod('ANY', integration, methodOptions);
 
-{{#if auth}}
   // With sign-in, users are authenticated by the load balancer, the only way in (the endpoint admits only
   // its security group), and the handler verifies the load balancer's signed identity: API Gateway's own
   // authorizers would only repeat it.
-{{/if}}
   Validations.of(restApi).acknowledge({
     id: 'AwsSolutions::AwsSolutions-APIG4',
-{{#if auth}}
-    reason: config.auth
+    reason: props.signedInAtLoadBalancer
       ? 'Users sign in at the internal load balancer (OpenID Connect) before a request reaches the API, the only way in; ' +
         'the handler verifies the load balancer\'s signed identity (src/hybrid/auth.ts).'
       : 'Reachable only from the corporate network (private endpoint, resource policy). ' +
         'User authentication is the team\'s decision (docs/architecture.md, Security).',
-{{else}}
-    reason: 'Reachable only from the corporate network (private endpoint, resource policy). ' +
-      'User authentication is the team\'s decision (docs/architecture.md, Security).',
-{{/if}}
   });
   Validations.of(restApi).acknowledge({
     id: 'AwsSolutions::AwsSolutions-COG4',
-{{#if auth}}
-    reason: config.auth
+    reason: props.signedInAtLoadBalancer
       ? 'No Cognito: users sign in with the company\'s identity provider at the load balancer; see APIG4.'
       : 'No Cognito: the app is private to the corporate network; see APIG4.',
-{{else}}
-    reason: 'No Cognito: the app is private to the corporate network; see APIG4.',
-{{/if}}
   });
   Validations.of(restApi.deploymentStage).acknowledge({
     id: 'AwsSolutions::AwsSolutions-APIG3',

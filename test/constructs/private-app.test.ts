@@ -1,0 +1,158 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AUTH, acknowledgementsIn, buildApp, buildApps, environmentsFor, PROD, synthesizeChecked } from './util';
+import { HybridServerlessAppOptions, Topology } from '../../src';
+import { CheckTarget, HANDLER_CHECKS, INFRASTRUCTURE_CHECKS } from '../../src/checks';
+import { API_CONSTRUCTS } from '../../src/constructs';
+import { TOPOLOGIES } from '../../src/topologies';
+import { newProject, synth } from '../util';
+
+const EXISTING_ENDPOINT = 'vpce-0123456789abcdef0';
+
+/** Every topology, and the settings that change what it builds: frontend, sign-in, the handler in the VPC, an existing endpoint. */
+const VARIANTS: ReadonlyArray<readonly [string, Partial<HybridServerlessAppOptions>]> = [
+  ['alb-lambda', {}],
+  ['alb-lambda with a frontend', { frontend: true }],
+  ['alb-lambda with sign-in, in production, without a frontend', { auth: AUTH, production: true }],
+  ['alb-lambda with a frontend, sign-in, the handler in the VPC and two environments (sign-in off in prod)', {
+    frontend: true, auth: AUTH, handlerEgress: ['10.20.0.0/16:5432', '2001:db8::/32:443'], environments: [{ name: 'dev' }, { ...PROD, auth: false }],
+  }],
+  ['apigw-vpce', { topology: Topology.APIGW_VPCE }],
+  ['apigw-vpce with a frontend, sign-in, the handler in the VPC and reserved concurrency', {
+    topology: Topology.APIGW_VPCE, frontend: true, auth: AUTH, handlerEgress: ['10.20.0.0/16:5432'], reservedConcurrency: 5,
+  }],
+  ['apigw-vpce with an existing endpoint and an IPv6 corporate range', {
+    topology: Topology.APIGW_VPCE, vpcEndpointId: EXISTING_ENDPOINT, corporateCidrs: ['10.0.0.0/8', 'fd00::/8'],
+  }],
+  ['apigw-private-domain', { topology: Topology.APIGW_PRIVATE_DOMAIN }],
+  ['apigw-private-domain with an existing endpoint, the handler in the VPC, in production', {
+    topology: Topology.APIGW_PRIVATE_DOMAIN, vpcEndpointId: EXISTING_ENDPOINT, handlerEgress: ['10.20.0.0/16:5432'], production: true,
+  }],
+];
+
+describe.each(VARIANTS)('PrivateApp, %s', (_title, options) => {
+  const environments = environmentsFor(options);
+
+  test('synthesizes every environment in one app with cdk-nag finding nothing unacknowledged', () => {
+    const { app, stacks } = buildApps(environments);
+    expect(() => synthesizeChecked(app)).not.toThrow();
+    expect(stacks.map((stack) => stack.stackName)).toEqual(environments.map((environment) => `${environment.name}-App`));
+  });
+
+  describe.each(environments.map((environment) => [environment.name, environment] as const))('environment %s', (_name, config) => {
+    const { stack, privateApp } = buildApp(config);
+    const target = new CheckTarget(stack);
+    const checks = INFRASTRUCTURE_CHECKS.filter((group) => !group.applies || group.applies(target))
+      .flatMap((group) => group.checks.filter((check) => !check.applies || check.applies(target)));
+
+    test.each(checks.map((check) => [`${check.title(target)} [${check.id}]`, check] as const))('keeps the managed check: %s', (_t, check) => {
+      check.run(target);
+    });
+    const handlerChecks = HANDLER_CHECKS.filter((check) => !check.applies || check.applies(target));
+    test.each(handlerChecks.map((check) => [`${check.group} ${check.title(target)}`, check] as const))('keeps the handler check: %s', (_t, check) => {
+      check.run(target);
+    });
+
+    test('builds the parts its topology\'s spec names, and no others', () => {
+      const spec = TOPOLOGIES[config.topology as Topology];
+      const types = Object.values(target.resources).map((resource: any) => resource.Type as string);
+      expect(types.includes('AWS::ElasticLoadBalancingV2::LoadBalancer')).toBe(spec.loadBalancer);
+      expect(types.includes('AWS::ApiGateway::RestApi')).toBe(spec.restApi);
+      expect(types.includes('AWS::ApiGateway::DomainNameV2')).toBe(spec.privateDomainName);
+      expect(types.includes('AWS::ApiGateway::DomainName')).toBe(spec.endpointTargets);
+      expect(types.includes('Custom::CDKBucketDeployment')).toBe(config.frontend);
+      const endpoints = Object.values(target.find('AWS::EC2::VPCEndpoint')).map((endpoint) => JSON.stringify(endpoint.Properties.ServiceName));
+      expect(endpoints.some((name) => name.includes('.execute-api'))).toBe(spec.executeApiEndpoint && !config.vpcEndpointId);
+      expect(endpoints.some((name) => name.includes('.s3'))).toBe(config.frontend);
+      expect(privateApp.api.constructor.name).toBe(spec.construct.className);
+      expect(privateApp.alb !== undefined).toBe(spec.loadBalancer);
+      expect(privateApp.handlerSecurityGroup !== undefined).toBe(config.handlerDestinations.length > 0);
+    });
+
+    test('acknowledges exactly the cdk-nag rules docs/architecture.md lists, each with a reason', () => {
+      const acknowledged = new Set([...acknowledgementsIn(stack).keys()].map((id) => id.match(/AwsSolutions-([A-Z]+\d+)/)![1]));
+      const docs: string = synth(newProject({ ...options, environments: [{ name: config.name, ...options.environments?.find((e) => e.name === config.name) }] }))['docs/architecture.md'];
+      const table = docs.split('## Security')[1].split('What you must still decide')[0];
+      const listed = new Set([...table.matchAll(/^\| ([A-Z0-9, ]+) \|/gm)].flatMap((row) => row[1].split(', ')));
+      expect([...listed].sort()).toEqual([...acknowledged].sort());
+      for (const reasons of acknowledgementsIn(stack).values()) for (const reason of reasons) expect(reason.length).toBeGreaterThan(20);
+    });
+  });
+});
+
+describe('what a setting changes', () => {
+  const rulesOf = (stack: Stack) => (Object.values(Template.fromStack(stack).findResources('AWS::ElasticLoadBalancingV2::ListenerRule')) as any[])
+    .map((rule) => rule.Properties).sort((a, b) => a.Priority - b.Priority)
+    .map((rule) => [rule.Priority, rule.Conditions.map((condition: any) => condition.Field).join('+'),
+      ...rule.Actions.map((action: any) => `${action.Type} ${action.AuthenticateOidcConfig?.OnUnauthenticatedRequest ?? ''}`.trim())]);
+
+  test('sign-in without a frontend: /api/* gets 401 without a session (priority 10), every other path signs in (100)', () => {
+    const { stack } = buildApp(environmentsFor({ auth: AUTH })[0]);
+    expect(rulesOf(stack)).toEqual([
+      [10, 'host-header+path-pattern', 'authenticate-oidc deny', 'forward'],
+      [100, 'host-header', 'authenticate-oidc authenticate', 'forward'],
+    ]);
+  });
+
+  test('sign-in with a frontend: /api/* to the API (10), every other path to S3 (100), both signing in', () => {
+    const { stack } = buildApp(environmentsFor({ auth: AUTH, frontend: true })[0]);
+    expect(rulesOf(stack)).toEqual([
+      [10, 'host-header+path-pattern', 'authenticate-oidc deny', 'forward'],
+      [100, 'host-header+path-pattern', 'authenticate-oidc authenticate', 'forward'],
+    ]);
+  });
+
+  test('without sign-in, every path of the host to the API, no sign-in anywhere', () => {
+    const { stack } = buildApp(environmentsFor()[0]);
+    expect(rulesOf(stack)).toEqual([[100, 'host-header', 'forward']]);
+  });
+
+  test('the handler in the VPC with sign-in may also reach the load balancer\'s public keys on 443', () => {
+    const { stack, privateApp } = buildApp(environmentsFor({ auth: AUTH, handlerEgress: ['10.20.0.0/16:5432'] })[0]);
+    const group = Template.fromStack(stack).toJSON().Resources[stack.getLogicalId(privateApp.handlerSecurityGroup!.node.defaultChild as any)];
+    expect(group.Properties.SecurityGroupEgress).toEqual([
+      expect.objectContaining({ CidrIp: '10.20.0.0/16', FromPort: 5432, ToPort: 5432 }),
+      expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443, Description: 'HTTPS to public-keys.auth.elb.eu-west-1.amazonaws.com' }),
+    ]);
+  });
+
+  test('the REST API behind a load balancer with sign-in names the sign-in as why it has no authorizer; without, the team\'s decision', () => {
+    const reasonOf = (options: Partial<HybridServerlessAppOptions>) =>
+      acknowledgementsIn(buildApp(environmentsFor({ topology: Topology.APIGW_VPCE, ...options })[0]).stack).get('AwsSolutions::AwsSolutions-APIG4');
+    expect(reasonOf({ auth: AUTH })).toEqual([expect.stringContaining('Users sign in at the internal load balancer (OpenID Connect)')]);
+    expect(reasonOf({})).toEqual([expect.stringContaining('User authentication is the team\'s decision')]);
+  });
+
+  test('an existing execute-api endpoint is left as its owners have it: no endpoint, no policy set, its IPs looked up', () => {
+    for (const topology of [Topology.APIGW_VPCE, Topology.APIGW_PRIVATE_DOMAIN]) {
+      const text = JSON.stringify(Template.fromStack(buildApp(environmentsFor({ topology, vpcEndpointId: EXISTING_ENDPOINT })[0]).stack).toJSON());
+      expect(text).not.toContain('AWS::EC2::VPCEndpoint');
+      expect(text).not.toContain('modifyVpcEndpoint');
+      expect(text).toContain(EXISTING_ENDPOINT);
+      expect(text).toContain('describeVpcEndpoints');
+    }
+  });
+
+  test('the frontend deployment\'s acknowledgements name the asset bucket of the environment\'s bootstrap qualifier', () => {
+    const [, prod] = environmentsFor({ frontend: true, environments: [{ name: 'dev' }, PROD] });
+    const ids = [...acknowledgementsIn(buildApps([prod]).stacks[0]).keys()];
+    expect(ids).toContain('AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-orders-assets-222233334444-eu-central-1/*]');
+    expect(ids.join()).not.toContain('hnb659fds');
+  });
+
+  test('a finding in the last environment\'s Stage fails the synthesis, naming it (cdk-nag per Stage)', () => {
+    const { app, stacks } = buildApps(environmentsFor({ environments: [{ name: 'dev' }, PROD] }));
+    new s3.Bucket(stacks[1], 'Uploads');
+    expect(() => synthesizeChecked(app)).toThrow(/AwsSolutions-S1[\s\S]*prod\/App\/Uploads/);
+  });
+
+  test('a topology construct for every topology, named by its spec', () => {
+    expect(Object.keys(API_CONSTRUCTS).sort()).toEqual(Object.keys(TOPOLOGIES).sort());
+  });
+
+  test('refuses a frontend where the topology serves none, and a frontend without the built app', () => {
+    const [config] = environmentsFor({ topology: Topology.APIGW_PRIVATE_DOMAIN });
+    expect(() => buildApp({ ...config, frontend: true })).toThrow('The topology "apigw-private-domain" serves no frontend.');
+  });
+});
