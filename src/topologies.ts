@@ -111,7 +111,6 @@ function restApiAcknowledgements(authWhy: string, waf: string): Acknowledgement[
   return [
     { rule: 'APIG4, COG4', where: 'the REST API', why: authWhy },
     { rule: 'APIG3', where: 'the stage', why: waf },
-    { rule: 'IAM4', where: 'API Gateway\'s CloudWatch role', why: 'the account-level role for execution logs; AWS maintains its policy' },
   ];
 }
 

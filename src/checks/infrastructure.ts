@@ -1,3 +1,4 @@
+import { CfnResource, TagManager } from 'aws-cdk-lib';
 import { CheckTarget } from './target';
 import { ApigwPrivateDomainApi } from '../constructs/apigw-private-domain-api';
 import { InternalAlb } from '../constructs/internal-alb';
@@ -72,6 +73,17 @@ const LOAD_BALANCER: CheckGroup = {
         expect(bucket.Properties.LifecycleConfiguration.Rules.length).toBeGreaterThan(0);
         expect(t.only('AWS::S3::BucketPolicy', { Bucket: { Ref: bucketRef } }).Properties.PolicyDocument.Statement)
           .toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+      },
+    },
+    {
+      id: 'alb-log-bucket-versioned',
+      title: text('keeps overwritten or deleted logs as versions for a while, then expires them'),
+      run: (t) => {
+        const bucket = t.resources[t.idOf(alb(t).logBucket)].Properties;
+        expect(bucket.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+        expect(bucket.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({
+          Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: expect.any(Number) },
+        }));
       },
     },
     {
@@ -461,6 +473,14 @@ const REST_API: CheckGroup = {
       },
     },
     {
+      id: 'no-api-gateway-account',
+      title: text('leaves the account-wide API Gateway settings (its CloudWatch role) to the account'),
+      run: (t) => {
+        // One per account and region: an app's would overwrite another team's, and its removal break their logging.
+        expect(t.find('AWS::ApiGateway::Account')).toEqual({});
+      },
+    },
+    {
       id: 'proxy-methods',
       title: text('proxies every path to the handler, validating requests'),
       run: (t) => {
@@ -696,7 +716,69 @@ const NO_FRONTEND: CheckGroup = {
   }],
 };
 
+/** The CloudFormation resources of the whole stack (the team's included) that CDK can tag, with their tags. */
+function taggable(t: CheckTarget): Array<{ readonly path: string; readonly tags: Record<string, string> }> {
+  return t.stack.node.findAll().filter((c): c is CfnResource => CfnResource.isCfnResource(c) && TagManager.isTaggable(c))
+    .map((resource) => {
+      const property = TagManager.of(resource)!.tagPropertyName; // `tags`, as the L1 has it: `Tags` in the template
+      const rendered = t.resources[t.stack.getLogicalId(resource)]?.Properties?.[property[0].toUpperCase() + property.slice(1)];
+      // A list of { Key, Value } for most types, a map for some (AWS::SSM::Parameter, …).
+      const tags: Record<string, string> = Array.isArray(rendered)
+        ? Object.fromEntries(rendered.map((tag: { Key: string; Value: string }) => [tag.Key, tag.Value]))
+        : { ...rendered };
+      return { path: resource.node.path, tags };
+    });
+}
+
+const NETWORK: CheckGroup = {
+  title: text('the security groups'),
+  checks: [{
+    id: 'security-groups-no-default-egress',
+    title: text('send only where their rules say: none keeps EC2\'s default egress to anywhere'),
+    run: (t) => {
+      // EC2 gives a group without inline egress rules its default rule, all traffic to anywhere; rules to other
+      // groups are resources of their own (AWS::EC2::SecurityGroupEgress) and do not take it away.
+      const groups = Object.entries(t.find('AWS::EC2::SecurityGroup'));
+      expect(groups.length).toBeGreaterThan(0);
+      expect(groups.filter(([, group]) => !(group.Properties.SecurityGroupEgress?.length > 0)).map(([id]) => id)).toEqual([]);
+    },
+  }],
+};
+
+const LANDING_ZONE: CheckGroup = {
+  title: text('the landing zone\'s requirements'),
+  checks: [
+    {
+      id: 'permissions-boundary',
+      title: (t) => `puts the permissions boundary ${t.config.permissionsBoundary} on every IAM role of the stack`,
+      applies: (t) => t.config.permissionsBoundary !== undefined,
+      run: (t) => {
+        const name = t.config.permissionsBoundary!.split('/').pop()!;
+        // Every role of the stack, the team's and aws-cdk-lib's own included: the landing zone refuses any without it.
+        const roles = Object.entries(t.template.findResources('AWS::IAM::Role'));
+        expect(roles.length).toBeGreaterThan(0);
+        const without = roles.filter(([, role]) => !JSON.stringify(role.Properties?.PermissionsBoundary ?? '').includes(`:policy/${name}`))
+          .map(([id]) => id);
+        expect(without).toEqual([]);
+      },
+    },
+    {
+      id: 'required-tags',
+      title: (t) => `tags every taggable resource of the stack with ${Object.keys(t.config.tags ?? {}).join(', ')}`,
+      applies: (t) => Object.keys(t.config.tags ?? {}).length > 0,
+      run: (t) => {
+        const required = t.config.tags!;
+        const resources = taggable(t);
+        expect(resources.length).toBeGreaterThan(0);
+        const untagged = resources.filter(({ tags }) => Object.entries(required).some(([key, value]) => tags[key] !== value))
+          .map(({ path, tags }) => `${path} (${JSON.stringify(tags)})`);
+        expect(untagged).toEqual([]);
+      },
+    },
+  ],
+};
+
 /** The managed checks of one environment's infrastructure, in the order they run. */
 export const INFRASTRUCTURE_CHECKS: readonly CheckGroup[] = [
-  LOAD_BALANCER, SIGN_IN, NAME, API_FUNCTION, LAMBDA_TARGET, REST_API, FRONTEND, NO_FRONTEND,
+  LOAD_BALANCER, SIGN_IN, NAME, API_FUNCTION, LAMBDA_TARGET, REST_API, FRONTEND, NO_FRONTEND, NETWORK, LANDING_ZONE,
 ];

@@ -48,6 +48,15 @@ export interface HybridConfig<T extends TopologyName = TopologyName> {
   readonly qualifier?: string;
   /** The IAM role the deploy workflow assumes in that account, if not the GitHub environment's secret `AWS_DEPLOY_ROLE_ARN`. */
   readonly deployRoleArn?: string;
+  /**
+   * The permissions boundary every IAM role of the environment gets (the team's own included): a managed policy's
+   * name or ARN, as the landing zone requires. None when absent.
+   */
+  readonly permissionsBoundary?: string;
+  /** The tags every taggable resource of the environment carries (cost centre, owner, data class, …). */
+  readonly tags?: { readonly [key: string]: string };
+  /** cdk-nag packs checked beside AwsSolutions (`NIST80053R5Checks`, …). */
+  readonly nagPacks?: readonly string[];
 }
 
 /** An on-premises range and the ports the API function may reach there. */

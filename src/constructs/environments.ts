@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stage, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App, PermissionsBoundary, Stage, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks, NagPack, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ENVIRONMENT_CONTEXT, HybridConfig } from './config';
 
@@ -11,14 +11,43 @@ import { ENVIRONMENT_CONTEXT, HybridConfig } from './config';
  */
 export class EnvironmentStage extends Stage {
   constructor(scope: Construct, public readonly config: HybridConfig) {
-    super(scope, config.name, { env: { account: config.account, region: config.region } });
+    super(scope, config.name, {
+      env: { account: config.account, region: config.region },
+      // On every IAM role CDK makes in the stage: the team's, and those behind aws-cdk-lib's custom resources.
+      ...(config.permissionsBoundary ? { permissionsBoundary: permissionsBoundaryOf(config.permissionsBoundary) } : {}),
+    });
     // Before any child: `PrivateApp` finds its environment, and CDK's synthesizer the bootstrap
     // qualifier, in the context.
     this.node.setContext(ENVIRONMENT_CONTEXT, config.name);
     if (config.qualifier) this.node.setContext('@aws-cdk/core:bootstrapQualifier', config.qualifier);
     // Validation plugins added to the App do not reach into a Stage: each Stage gets its own.
     Validations.of(this).addPlugins(new AwsSolutionsChecks(this));
+    for (const pack of config.nagPacks ?? []) Validations.of(this).addPlugins(nagPack(pack, this));
+    // Every taggable resource of the stage, the team's included (CloudFormation propagates no stack tag to some).
+    for (const [key, value] of Object.entries(config.tags ?? {})) Tags.of(this).add(key, value);
   }
+}
+
+/** The cdk-nag packs an environment may add to AwsSolutions (`nagPacks`), by class name. */
+export const NAG_PACKS = {
+  NIST80053R5Checks: (scope: Construct) => new NIST80053R5Checks(scope),
+  HIPAASecurityChecks: (scope: Construct) => new HIPAASecurityChecks(scope),
+  PCIDSS321Checks: (scope: Construct) => new PCIDSS321Checks(scope),
+  ServerlessChecks: (scope: Construct) => new ServerlessChecks(scope),
+} as const satisfies Record<string, (scope: Construct) => NagPack>;
+
+function nagPack(name: string, scope: Construct): NagPack {
+  const make = (NAG_PACKS as Record<string, (scope: Construct) => NagPack>)[name];
+  if (!make) throw new Error(`Unknown cdk-nag pack "${name}" in nagPacks; there are ${Object.keys(NAG_PACKS).join(', ')}.`);
+  return make(scope);
+}
+
+/**
+ * A permissions boundary from `.projenrc.ts`'s value: an ARN as it is (`${AWS::AccountId}` and `${AWS::Partition}`
+ * are filled in by CDK), else the name of a managed policy in the environment's account.
+ */
+export function permissionsBoundaryOf(value: string): PermissionsBoundary {
+  return value.startsWith('arn:') ? PermissionsBoundary.fromArn(value) : PermissionsBoundary.fromName(value);
 }
 
 /** What `validation-report.json` says of one validation plugin (the fields read here). */

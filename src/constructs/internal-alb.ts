@@ -6,7 +6,7 @@ import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { OidcAuth } from './config';
-import { CorporateNetwork, peerOf } from './network';
+import { CorporateNetwork, peerOf, sendOnlyAsRuled } from './network';
 
 export interface InternalAlbProps {
   /** The VPC and subnets to place the load balancer in; its corporate CIDRs are the only ones let in. */
@@ -57,12 +57,12 @@ export class InternalAlb extends Construct {
     const { network, domain } = props;
     this.signIn = props.signIn;
 
-    // Ingress only from the corporate network; egress is opened per target by the topology.
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    // Ingress only from the corporate network; egress is opened per target by the topology, to it alone.
+    this.securityGroup = sendOnlyAsRuled(new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: network.vpc,
       description: `Internal ALB for ${domain}: HTTPS from the corporate network`,
       allowAllOutbound: false,
-    });
+    }));
     for (const peer of network.corporatePeers) {
       this.securityGroup.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS from the corporate network');
       this.securityGroup.addIngressRule(peer, ec2.Port.tcp(80), 'HTTP from the corporate network (redirected)');
@@ -73,13 +73,19 @@ export class InternalAlb extends Construct {
       this.securityGroup.addEgressRule(peerOf(cidr), ec2.Port.tcp(443), 'HTTPS to the identity provider (sign-in)');
     }
 
-    // ALB log delivery supports SSE-S3 (AES256) only, not KMS.
+    // ALB log delivery supports SSE-S3 (AES256) only, not KMS. Versioned, so that an audit log overwritten or
+    // deleted can be recovered for 90 days; logs expire after a year.
     this.logBucket = new s3.Bucket(this, 'Logs', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
+      versioned: true,
+      lifecycleRules: [{
+        expiration: Duration.days(365),
+        noncurrentVersionExpiration: Duration.days(90),
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+      }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.logBucket).acknowledge({

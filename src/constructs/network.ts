@@ -1,4 +1,4 @@
-import { Annotations, Fn } from 'aws-cdk-lib';
+import { Annotations, Fn, IResolveContext, Lazy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 
@@ -46,4 +46,27 @@ export class CorporateNetwork extends Construct {
 /** An IPv4 or IPv6 CIDR as a security group peer. */
 export function peerOf(cidr: string): ec2.IPeer {
   return cidr.includes(':') ? ec2.Peer.ipv6(cidr) : ec2.Peer.ipv4(cidr);
+}
+
+/** A rule that matches no packet: what CDK writes for a group that may send nowhere. */
+const NO_TRAFFIC: ec2.CfnSecurityGroup.EgressProperty = {
+  cidrIp: '255.255.255.255/32', description: 'Disallow all traffic', ipProtocol: 'icmp', fromPort: 252, toPort: 86,
+};
+
+/**
+ * A security group that may send only where its rules say. EC2 gives a group without inline egress rules its default
+ * rule, all traffic to anywhere, and a rule to another security group is a resource of its own
+ * (`AWS::EC2::SecurityGroupEgress`), which CDK does not count: without this, a load balancer with only such rules
+ * could send anywhere. The group keeps the rule that matches nothing whenever it has no inline rule.
+ */
+export function sendOnlyAsRuled(group: ec2.SecurityGroup): ec2.SecurityGroup {
+  const resource = group.node.defaultChild as ec2.CfnSecurityGroup;
+  const inline = resource.securityGroupEgress;
+  resource.securityGroupEgress = Lazy.uncachedAny({
+    produce: (context: IResolveContext) => {
+      const rules: unknown = context.resolve(inline);
+      return Array.isArray(rules) && rules.length > 0 ? rules : [NO_TRAFFIC];
+    },
+  });
+  return group;
 }

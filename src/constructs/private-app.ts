@@ -11,7 +11,7 @@ import { ApigwVpceApi } from './apigw-vpce-api';
 import { HybridConfig, TopologyName } from './config';
 import { Frontend } from './frontend';
 import { InternalAlb } from './internal-alb';
-import { CorporateNetwork, peerOf } from './network';
+import { CorporateNetwork, peerOf, sendOnlyAsRuled } from './network';
 import { Topology } from '../options';
 import { TOPOLOGIES } from '../topologies';
 
@@ -204,12 +204,12 @@ export class PrivateApp<T extends TopologyName = TopologyName> extends Construct
    * AWSLambdaVPCAccessExecutionRole grants, scoped to this account, region, subnets and group).
    */
   private handlerNetworkAccess(config: HybridConfig, role: iam.Role): { securityGroup: ec2.SecurityGroup; policy: iam.Policy } {
-    const securityGroup = new ec2.SecurityGroup(this, 'HandlerSecurityGroup', {
+    const securityGroup = sendOnlyAsRuled(new ec2.SecurityGroup(this, 'HandlerSecurityGroup', {
       vpc: this.network.vpc,
       description: `API function of ${config.domain}: to the on-premises destinations only`,
       allowAllOutbound: false,
       allowAllIpv6Outbound: false,
-    });
+    }));
     for (const { cidr, fromPort, toPort } of config.handlerDestinations) {
       securityGroup.addEgressRule(peerOf(cidr), ec2.Port.tcpRange(fromPort, toPort), 'To an on-premises system');
     }

@@ -5,7 +5,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acknowledgeCdkFunctions } from './acknowledge';
 import { InternalAlb } from './internal-alb';
-import { CorporateNetwork } from './network';
+import { CorporateNetwork, sendOnlyAsRuled } from './network';
 
 export interface PrivateEndpointProps {
   /** The AWS service, e.g. `ec2.InterfaceVpcEndpointAwsService.APIGATEWAY`. */
@@ -47,11 +47,11 @@ export class PrivateEndpoint extends Construct {
   constructor(scope: Construct, id: string, props: PrivateEndpointProps) {
     super(scope, id);
     const { network, alb } = props;
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    this.securityGroup = sendOnlyAsRuled(new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: network.vpc,
       description: `${props.purpose}: HTTPS from the ${alb ? 'internal ALB' : 'corporate network'} only`,
       allowAllOutbound: false,
-    });
+    }));
     if (alb) {
       this.securityGroup.addIngressRule(alb.securityGroup, ec2.Port.tcp(443), 'HTTPS from the internal ALB');
       alb.securityGroup.addEgressRule(this.securityGroup, ec2.Port.tcp(443), `HTTPS to the ${props.purpose}`);

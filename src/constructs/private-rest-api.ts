@@ -71,9 +71,11 @@ export function createPrivateRestApi(scope: Construct, props: PrivateRestApiProp
       throttlingRateLimit: props.throttling?.rateLimit ?? 100,
       throttlingBurstLimit: props.throttling?.burstLimit ?? 200,
     },
-    // Execution logging needs the account's API Gateway CloudWatch role.
-    cloudWatchRole: true,
-    cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+    // Execution logging needs the account's API Gateway CloudWatch role, an account-wide setting
+    // (AWS::ApiGateway::Account, one per account and region): set once for the account, never by an app, whose
+    // deploy would overwrite another team's and whose removal would break logging account-wide
+    // (docs/architecture.md says how).
+    cloudWatchRole: false,
   });
   const requestValidator = restApi.addRequestValidator('RequestValidator', {
     validateRequestParameters: true,
@@ -108,13 +110,6 @@ export function createPrivateRestApi(scope: Construct, props: PrivateRestApiProp
     reason: `Traffic reaches the stage only from the corporate network ${props.trafficPath}; a WAF web ACL, if ` +
       'the team wants one, is the team\'s addition (docs/architecture.md, Security).',
   });
-  const cloudWatchRole = restApi.node.tryFindChild('CloudWatchRole');
-  if (cloudWatchRole) {
-    Validations.of(cloudWatchRole).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-      reason: 'The account-level role API Gateway uses to write execution logs; AWS maintains its policy.',
-    });
-  }
   return restApi;
 }
 

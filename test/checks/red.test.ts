@@ -1,4 +1,5 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { Aspects, CfnResource, Stack, Tags } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -7,7 +8,7 @@ import { IConstruct } from 'constructs';
 import { HybridServerlessAppOptions, Topology } from '../../src';
 import { CheckTarget, HANDLER_CHECKS, INFRASTRUCTURE_CHECKS, ManagedCheck } from '../../src/checks';
 import { MANAGED_CHECK_IDS } from '../../src/checks/ids';
-import { AlbLambdaApi, ApigwPrivateDomainApi, ApigwVpceApi, InternalAlb, PrivateApp, PrivateEndpoint } from '../../src/constructs';
+import { AlbLambdaApi, ApigwPrivateDomainApi, ApigwVpceApi, HybridConfig, InternalAlb, PrivateApp, PrivateEndpoint } from '../../src/constructs';
 import { AUTH, buildApp, environmentsFor } from '../constructs/util';
 
 // Every managed check can fail: for each, what a team's escape hatch could do to the package's constructs, and the
@@ -27,14 +28,20 @@ function cfn(scope: IConstruct, type?: string): CfnResource {
 const albOf = (app: PrivateApp) => app.alb as InternalAlb;
 const restApiOf = (app: PrivateApp) => (app.api as ApigwVpceApi | ApigwPrivateDomainApi).restApi;
 const endpointOf = (app: PrivateApp) => app.api.node.findChild('Endpoint') as PrivateEndpoint;
+/** The options of `.projenrc.ts`, and what the environment's config holds beyond them. */
+type Settings = Partial<HybridServerlessAppOptions> & { readonly config?: Partial<HybridConfig> };
 const vpce = { topology: Topology.APIGW_VPCE };
+function environmentOf({ config, ...options }: Settings): HybridConfig {
+  return { ...environmentsFor(options)[0], ...config };
+}
 const domain = { topology: Topology.APIGW_PRIVATE_DOMAIN };
 
 /** Each check id: the settings, and what breaks it. */
-const BREAKS: Record<string, readonly [Partial<HybridServerlessAppOptions>, (app: PrivateApp, stack: Stack) => void]> = {
+const BREAKS: Record<string, readonly [Settings, (app: PrivateApp, stack: Stack) => void]> = {
   'alb-internal': [{}, (app) => cfn(albOf(app).loadBalancer).addPropertyOverride('Scheme', 'internet-facing')],
   'alb-deletion-protection': [{ production: true }, (app) => albOf(app).loadBalancer.setAttribute('deletion_protection.enabled', 'false')],
   'alb-access-logs': [{}, (app) => cfn(albOf(app).logBucket).addPropertyDeletionOverride('LifecycleConfiguration')],
+  'alb-log-bucket-versioned': [{}, (app) => cfn(albOf(app).logBucket).addPropertyDeletionOverride('VersioningConfiguration')],
   'alb-https-tls13': [{}, (app) => cfn(albOf(app).httpsListener).addPropertyOverride('SslPolicy', 'ELBSecurityPolicy-2016-08')],
   'alb-http-redirect': [{}, (app) => cfn(albOf(app).loadBalancer.node.findChild('Http'))
     .addPropertyOverride('DefaultActions', [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }])],
@@ -70,6 +77,9 @@ const BREAKS: Record<string, readonly [Partial<HybridServerlessAppOptions>, (app
   'private-rest-api': [vpce, (app) => cfn(restApiOf(app)).addPropertyOverride('Policy.Statement',
     [{ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'execute-api:Invoke', Resource: 'execute-api:/*' }])],
   'stage-logs-tracing': [domain, (app) => cfn(restApiOf(app).deploymentStage).addPropertyOverride('TracingEnabled', false)],
+  'no-api-gateway-account': [vpce, (app) => new apigw.CfnAccount(app, 'Account', {
+    cloudWatchRoleArn: 'arn:aws:iam::123456789012:role/api-gateway-logs',
+  })],
   'proxy-methods': [vpce, (app) => cfn(restApiOf(app).root.node.findChild('ANY')).addPropertyDeletionOverride('RequestValidatorId')],
   'custom-domain': [vpce, (app) => cfn(app.api, 'AWS::ApiGateway::DomainName').addPropertyOverride('SecurityPolicy', 'TLS_1_0')],
   'endpoint-ip-targets': [vpce, (app) => cfn((app.api as ApigwVpceApi).targetGroup).addPropertyOverride('HealthCheckProtocol', 'HTTP')],
@@ -88,6 +98,13 @@ const BREAKS: Record<string, readonly [Partial<HybridServerlessAppOptions>, (app
   'frontend-deployment': [{ frontend: true }, (app) => cfn(app.frontend!.deployment, 'Custom::CDKBucketDeployment').addPropertyOverride('Prune', false)],
   'frontend-listener-rules': [{ frontend: true }, (app) => cfn(app.frontend!.node.findChild('Rule')).addPropertyOverride('Transforms', [])],
   'no-frontend-resources': [{}, (app) => new s3.Bucket(app, 'Extra')],
+  // Only rules to other security groups (separate resources): EC2's default allow-all egress stays.
+  'security-groups-no-default-egress': [vpce, (app) => cfn(albOf(app).securityGroup).addPropertyDeletionOverride('SecurityGroupEgress')],
+  // The stage's boundary is an aspect on every AWS::IAM::Role; a team's aspect that runs after it can take it off.
+  'permissions-boundary': [{ config: { permissionsBoundary: 'acme-boundary' } }, (_app, stack) => Aspects.of(stack).add({
+    visit: (node) => { if (node instanceof iam.CfnRole) node.addPropertyDeletionOverride('PermissionsBoundary'); },
+  }, { priority: 100_000 })],
+  'required-tags': [{ config: { tags: { 'cost-centre': '4711', 'owner': 'orders' } } }, (app) => Tags.of(app.handler).remove('owner')],
 };
 
 test('every managed check has its red case, and the ids are the ones switchedOffChecks takes', () => {
@@ -97,7 +114,7 @@ test('every managed check has its red case, and the ids are the ones switchedOff
 
 describe.each(Object.entries(BREAKS))('%s', (id, [options, breakIt]) => {
   const check = CHECKS.get(id) as ManagedCheck;
-  const [config] = environmentsFor(options);
+  const config = environmentOf(options);
 
   test('holds for what the package builds', () => {
     const target = new CheckTarget(buildApp(config).stack);
