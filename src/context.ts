@@ -51,6 +51,8 @@ export interface TemplateContext {
     readonly placeholders: ReadonlyArray<{ key: string; question: string; value: string }>;
     /** `cdk bootstrap`'s arguments for it. */
     readonly bootstrap: string;
+    /** What its landing zone requires (permissions boundary, tags), for the docs; false when nothing. */
+    readonly landingZone: ReturnType<typeof landingZoneOf>;
     /** Its sign-in with the defaults applied, or false for none. */
     readonly signIn: Required<OidcAuthSettings> | false;
     /** It as the generated config holds it (`configOf`: every setting of the registry, in its order). */
@@ -62,6 +64,10 @@ export interface TemplateContext {
   readonly authEverywhere: boolean;
   /** Whether there is more than one environment. */
   readonly severalEnvironments: boolean;
+  /** Whether any environment has a permissions boundary or required tags. */
+  readonly landingZone: boolean;
+  /** The extra cdk-nag packs, if any. */
+  readonly nagPacks: readonly string[];
   /** The direct dependencies at their tested versions (the team's raised ones marked), for the docs. */
   readonly dependencies: ReturnType<typeof dependencyRows>;
   /** What may run at install time (see src/tested-set.ts). */
@@ -162,15 +168,52 @@ export function templateContext(name: string, settings: ResolvedSettings,
     environments: environments.map((environment) => ({
       ...environment,
       placeholders: environmentPlaceholders(settings, environment),
-      bootstrap: [`aws://${environment.account}/${environment.region}`,
-        ...(environment.qualifier ? [`--qualifier ${environment.qualifier}`] : [])].join(' '),
+      bootstrap: bootstrapArguments(environment),
+      landingZone: landingZoneOf(environment),
       signIn: environment.auth ? resolveAuth(environment.auth) : false,
       config: configOf(settings, environment),
     })),
     severalEnvironments: environments.length > 1,
+    landingZone: environments.some((environment) => landingZoneOf(environment) !== false),
+    nagPacks: settings.nagPacks,
     auth: environments.some((environment) => environment.auth !== undefined),
     authEverywhere: environments.length > 0 && environments.every((environment) => environment.auth !== undefined),
     dependencies: dependencyRows(raised),
     installScripts: INSTALL_SCRIPTS,
+  };
+}
+
+/** A permissions boundary's name as `cdk bootstrap --custom-permissions-boundary` takes it: what follows `policy/`. */
+function boundaryName(boundary: string): string {
+  return boundary.startsWith('arn:') ? boundary.slice(boundary.indexOf(':policy/') + ':policy/'.length) : boundary;
+}
+
+/**
+ * `cdk bootstrap`'s arguments for an environment: its account and region, its qualifier, and what its landing zone
+ * requires of the bootstrap stack too (the boundary on every bootstrap role, the tags).
+ */
+function bootstrapArguments(environment: ResolvedEnvironment): string {
+  return [
+    `aws://${environment.account}/${environment.region}`,
+    ...(environment.qualifier ? [`--qualifier ${environment.qualifier}`] : []),
+    ...(environment.permissionsBoundary
+      ? [`--custom-permissions-boundary ${boundaryName(environment.permissionsBoundary)} --apply-permissions-boundary-to-all-roles`]
+      : []),
+    ...Object.entries(environment.tags ?? {}).map(([key, value]) => `--tags ${shellWord(`${key}=${value}`)}`),
+  ].join(' ');
+}
+
+/** A word for a POSIX shell: as it is when it is plain, else in single quotes. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+/** What the landing zone requires of an environment, for the docs; `false` when nothing. */
+function landingZoneOf(environment: ResolvedEnvironment): false | { boundary: string | false; tags: string | false } {
+  const tags = Object.entries(environment.tags ?? {});
+  if (!environment.permissionsBoundary && tags.length === 0) return false;
+  return {
+    boundary: environment.permissionsBoundary ?? false,
+    tags: tags.length > 0 ? tags.map(([key, value]) => `\`${key}\` = \`${value}\``).join(', ') : false,
   };
 }

@@ -162,6 +162,29 @@ export interface HybridServerlessSettings {
   readonly deployRoleArn?: string;
 
   /**
+   * The permissions boundary every IAM role of the app gets (the team's own and those behind aws-cdk-lib's custom
+   * resources), for every environment that does not set its own: a managed policy's name, or its ARN
+   * (`arn:aws:iam::${AWS::AccountId}:policy/<name>` for each account's own). A landing zone that requires one on every
+   * role refuses a deploy without it.
+   * @default - no permissions boundary
+   */
+  readonly permissionsBoundary?: string;
+
+  /**
+   * Tags every taggable resource of the app carries (cost centre, owner, data class, …), for every environment that
+   * does not set its own (an environment's tags replace these).
+   * @default - no tags beyond what CDK adds
+   */
+  readonly tags?: { [key: string]: string };
+
+  /**
+   * cdk-nag packs checked beside AwsSolutions in every `cdk synth` and in the tests: `NIST80053R5Checks`,
+   * `HIPAASecurityChecks`, `PCIDSS321Checks`, `ServerlessChecks`.
+   * @default []
+   */
+  readonly nagPacks?: string[];
+
+  /**
    * The environments, in deploy order: each its own CDK Stage with its own account, region, VPC
    * and host name. Settings given at the top level are the defaults every environment inherits.
    * @default - one environment, `dev`, with the top-level settings
@@ -209,6 +232,10 @@ export interface EnvironmentSettings {
   readonly qualifier?: string;
   /** The role the deploy workflow assumes in this account. @default - the top-level `deployRoleArn` */
   readonly deployRoleArn?: string;
+  /** The permissions boundary of every IAM role in this environment. @default - the top-level `permissionsBoundary` */
+  readonly permissionsBoundary?: string;
+  /** The tags of every taggable resource in this environment (instead of the top level's). @default - the top-level `tags` */
+  readonly tags?: { [key: string]: string };
 }
 
 /**

@@ -384,6 +384,47 @@ export const checkQualifier: Check<unknown> = (value) => {
     '`cdk bootstrap --qualifier`.';
 };
 
+/**
+ * A permissions boundary: a managed policy's name, or its ARN in the environment's account (or with `${AWS::AccountId}`,
+ * which CDK fills in), as IAM takes it.
+ */
+export function checkPermissionsBoundary(account: string): Check<unknown> {
+  return (value) => {
+    const example = `e.g. "acme-boundary" or "arn:aws:iam::${account}:policy/acme-boundary"`;
+    if (!isString(value) || value.length === 0) return `must be a managed policy's name or ARN, ${example}.`;
+    if (value.startsWith('arn:')) {
+      const match = /^arn:aws[a-z-]*:iam::(\d{12}|\$\{AWS::AccountId\}):policy\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/.exec(value);
+      if (!match) return `${show(value)} is not a managed policy ARN, ${example}.`;
+      if (match[1] !== account && match[1] !== '${AWS::AccountId}') {
+        return `${show(value)} is in account ${match[1]}, but the environment deploys to ${account}: a boundary must be a ` +
+          'policy of the account its roles are in (write "${AWS::AccountId}" for each account\'s own).';
+      }
+      return undefined;
+    }
+    return /^[\w+=,.@-]{1,128}$/.test(value) ? undefined
+      : `${show(value)} is not a managed policy name (1 to 128 letters, digits and + = , . @ _ -), ${example}.`;
+  };
+}
+
+/** Tags every resource must carry: AWS's rules for keys and values, and none of AWS's own `aws:` prefix. */
+export const checkTags: Check<unknown> = (value) => {
+  const example = 'e.g. { "cost-centre": "4711", "owner": "orders-team" }';
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `must be an object of tag names and values, ${example}.`;
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > 40) return `has ${entries.length} tags; a resource takes at most 50, and CDK and the team need some of them: at most 40.`;
+  const allowed = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+  for (const [key, tag] of entries) {
+    if (key.length === 0 || key.length > 128 || !allowed.test(key)) {
+      return `the tag name ${show(key)} is not valid: 1 to 128 letters, digits, spaces and _ . : / = + - @.`;
+    }
+    if (key.toLowerCase().startsWith('aws:')) return `the tag name ${show(key)} starts with "aws:", which AWS keeps for its own tags.`;
+    if (typeof tag !== 'string' || tag.length > 256 || !allowed.test(tag)) {
+      return `the value of the tag ${show(key)} must be a string of at most 256 letters, digits, spaces and _ . : / = + - @; it is ${show(tag)}.`;
+    }
+  }
+  return undefined;
+};
+
 /** The IAM role a deploy assumes: a role ARN in the environment's account. */
 export function checkDeployRoleArn(account: string): Check<unknown> {
   return (value) => {

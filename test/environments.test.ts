@@ -113,9 +113,60 @@ describe('bad environments', () => {
     ['a bad qualifier', [{ name: 'dev', qualifier: 'Orders_App' }], /environments\[0\]\.qualifier: "Orders_App" is not a bootstrap qualifier/],
     ['a role in another account', [{ name: 'dev', deployRoleArn: 'arn:aws:iam::999988887777:role/deploy' }],
       /environments\[0\]\.deployRoleArn: .*is in account 999988887777, but the environment deploys to 123456789012/],
+    ['a boundary in another account', [{ name: 'dev' }, { name: 'prod', account: '222233334444', permissionsBoundary: 'arn:aws:iam::123456789012:policy/b' }],
+      /environments\[1\]\.permissionsBoundary: .*is in account 123456789012, but the environment deploys to 222233334444/],
+    ['a tag of AWS\'s own', [{ name: 'dev', tags: { 'aws:cost': '1' } }], /environments\[0\]\.tags: the tag name "aws:cost" starts with "aws:"/],
     ['not an object', ['dev'], /environments\[0\]: "dev" must be an object/],
   ])('%s is refused, named by environment', (_title, environments, message) => {
     const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
     expect(() => newProject({ certificateArn, environments } as any)).toThrow(message);
+  });
+});
+
+describe('the landing zone\'s settings', () => {
+  test('an environment inherits the boundary and replaces the tags; the config holds them', () => {
+    const files = synth(newProject({
+      permissionsBoundary: 'acme-boundary',
+      tags: { 'cost-centre': '4711' },
+      nagPacks: ['NIST80053R5Checks'],
+      environments: [{ name: 'dev' }, { name: 'prod', account: '222233334444', tags: { 'cost-centre': '4712', 'data-class': 'internal' } }],
+    }));
+    const config: string = files['src/hybrid/config.ts'];
+    const [dev, prod] = config.split(/\n  \{\n/).slice(1);
+    expect(dev).toContain("permissionsBoundary: 'acme-boundary',");
+    expect(dev).toMatch(/tags: \{\s*'cost-centre': '4711',?\s*\}/);
+    expect(prod).toContain("permissionsBoundary: 'acme-boundary',");
+    expect(prod).toMatch(/tags: \{\s*'cost-centre': '4712',\s*'data-class': 'internal',?\s*\}/);
+    expect(dev).toMatch(/nagPacks: \[\s*'NIST80053R5Checks',?\s*\]/);
+  });
+
+  test('docs/architecture.md bootstraps each environment with its boundary on every bootstrap role and its tags', () => {
+    const docs: string = synth(newProject({
+      permissionsBoundary: 'arn:aws:iam::${AWS::AccountId}:policy/landing-zone/acme-boundary',
+      tags: { 'cost-centre': '4711', 'owner': 'Orders Team' },
+      nagPacks: ['NIST80053R5Checks'],
+      environments: [{ name: 'dev' }, { name: 'prod', account: '222233334444', permissionsBoundary: 'prod-boundary', tags: {} }],
+    }))['docs/architecture.md'];
+    expect(docs).toContain('npx cdk bootstrap aws://123456789012/eu-west-1 --custom-permissions-boundary landing-zone/acme-boundary ' +
+      "--apply-permissions-boundary-to-all-roles --tags cost-centre=4711 --tags 'owner=Orders Team' --cloudformation-execution-policies");
+    expect(docs).toContain('npx cdk bootstrap aws://222233334444/eu-west-1 --custom-permissions-boundary prod-boundary ' +
+      '--apply-permissions-boundary-to-all-roles --cloudformation-execution-policies');
+    expect(docs).toContain('| `dev` | `arn:aws:iam::${AWS::AccountId}:policy/landing-zone/acme-boundary` | `cost-centre` = `4711`, `owner` = `Orders Team` |');
+    expect(docs).toContain('| `prod` | `prod-boundary` | none |');
+    expect(docs).toContain('AwsSolutions checks (and `NIST80053R5Checks`, from `nagPacks`) run in every `cdk synth`');
+  });
+
+  test('docs/architecture.md has no landing-zone section without one', () => {
+    const docs: string = synth(newProject({}))['docs/architecture.md'];
+    expect(docs).not.toContain('What the landing zone requires');
+    expect(docs).not.toContain('--custom-permissions-boundary');
+  });
+
+  test.each<[string, object, RegExp]>([
+    ['an unknown cdk-nag pack', { nagPacks: ['NIST80053R4Check'] }, /nagPacks: "NIST80053R4Check" is not a cdk-nag pack .*NIST80053R5Checks, HIPAASecurityChecks/],
+    ['a pack twice', { nagPacks: ['ServerlessChecks', 'ServerlessChecks'] }, /nagPacks: names a pack twice/],
+    ['a boundary that is a role', { permissionsBoundary: 'arn:aws:iam::123456789012:role/x' }, /permissionsBoundary: .*is not a managed policy ARN/],
+  ])('%s is refused', (_title, options, message) => {
+    expect(() => newProject(options as any)).toThrow(message);
   });
 });

@@ -200,7 +200,7 @@ describe('the generated config', () => {
     const settings = withDefaults(given);
     const [dev, prod] = resolveEnvironments(given).map((environment) => configOf(settings, environment));
     expect(Object.keys(dev)).toEqual(['name', 'topology', 'frontend', 'domain', 'hostedZoneId', 'account', 'region', 'certificateArn', 'vpcId',
-      'subnetIds', 'corporateCidrs', 'production', 'handlerDestinations', 'auth']);
+      'subnetIds', 'corporateCidrs', 'production', 'handlerDestinations', 'auth', 'nagPacks']);
     expect(dev).toMatchObject({
       name: 'dev',
       handlerDestinations: [{ cidr: '10.20.0.0/16', fromPort: 5432, toPort: 5432 }],

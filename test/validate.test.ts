@@ -1,9 +1,10 @@
 import { checkAuth } from '../src/settings';
 import {
   Check, checkAccount, checkBoolean, checkCertificateArn, checkCidr, checkClientId, checkCorporateCidrs, checkDeployRoleArn,
-  checkDomain, checkEnvironmentName, checkHandlerEgress, checkHostedZoneId, checkHttpsUrl, checkIssuer, checkOneOf, checkProjectName,
+  checkDomain, checkEnvironmentName, checkHandlerEgress, checkHostedZoneId, checkHttpsUrl, checkIssuer, checkOneOf, checkPermissionsBoundary,
+  checkProjectName,
   checkProjectNameAllowingCapitals, checkProviderCidrs, checkQualifier, checkRegion, checkReservedConcurrency, checkScope,
-  checkSecretReference, checkSessionTimeout, checkSubnetId, checkSubnetIds, checkSwitchedOffCheck, checkVpcEndpointId, checkVpcId,
+  checkSecretReference, checkSessionTimeout, checkSubnetId, checkSubnetIds, checkSwitchedOffCheck, checkTags, checkVpcEndpointId, checkVpcId,
   closest, didYouMean, editDistance, parseDestination, partitionOf, show, toValidProjectName,
 } from '../src/validate';
 
@@ -199,6 +200,34 @@ const TABLES: Array<[name: string, check: Check<unknown>, rows: Row[]]> = [
     ['arn:aws:iam::999988887777:role/github-deploy', 'is in account 999988887777, but the environment deploys to 111122223333'],
     ['github-deploy', 'is not an IAM role ARN such as "arn:aws:iam::111122223333:role/github-deploy"'],
     ['arn:aws:iam::111122223333:user/ci', 'is not an IAM role ARN'],
+  ]],
+  ['checkPermissionsBoundary', checkPermissionsBoundary('111122223333'), [
+    ['acme-boundary', undefined],
+    ['arn:aws:iam::111122223333:policy/acme-boundary', undefined],
+    ['arn:aws:iam::111122223333:policy/landing-zone/acme-boundary', undefined],
+    ['arn:aws:iam::${AWS::AccountId}:policy/acme-boundary', undefined],
+    ['arn:aws-us-gov:iam::111122223333:policy/acme-boundary', undefined],
+    ['arn:aws:iam::999988887777:policy/acme-boundary', 'is in account 999988887777, but the environment deploys to 111122223333'],
+    ['arn:aws:iam::111122223333:role/acme-boundary', '"arn:aws:iam::111122223333:role/acme-boundary" is not a managed policy ARN'],
+    ['acme boundary', '"acme boundary" is not a managed policy name'],
+    ['a'.repeat(129), 'is not a managed policy name'],
+    ['', 'must be a managed policy\'s name or ARN'],
+    [42, 'must be a managed policy\'s name or ARN'],
+  ]],
+  ['checkTags', checkTags, [
+    [{ 'cost-centre': '4711', 'owner': 'orders-team' }, undefined],
+    [{ 'data:class': 'internal', 'Owner Email': 'team@example.com' }, undefined],
+    [{ empty: '' }, undefined],
+    [{}, undefined],
+    [['cost-centre'], 'must be an object of tag names and values'],
+    ['cost-centre=4711', 'must be an object of tag names and values'],
+    [{ 'aws:owner': 'x' }, 'the tag name "aws:owner" starts with "aws:"'],
+    [{ 'AWS:owner': 'x' }, 'starts with "aws:"'],
+    [{ 'cost<centre>': '1' }, 'the tag name "cost<centre>" is not valid'],
+    [{ ['k'.repeat(129)]: '1' }, 'is not valid: 1 to 128'],
+    [{ owner: 42 }, 'the value of the tag "owner" must be a string'],
+    [{ owner: 'v'.repeat(257) }, 'must be a string of at most 256'],
+    [Object.fromEntries(Array.from({ length: 41 }, (_, i) => [`t${i}`, 'x'])), 'has 41 tags'],
   ]],
   ['checkHttpsUrl', checkHttpsUrl, [
     ['https://login.example.com/oauth2/v1/token', undefined],

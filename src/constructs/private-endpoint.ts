@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -123,6 +123,15 @@ export function denyAll(): iam.PolicyDocument {
 }
 
 /**
+ * A list as one string per entry. A list token in a custom resource's JSON is written by CDK's CfnUtils provider, a
+ * function and role of its own that CDK adds while it writes the template: too late for the stage's aspects (the
+ * permissions boundary among them), and one more function to deploy.
+ */
+function oneStringEach(list: string[], count: number): string[] {
+  return Token.isUnresolved(list) ? Array.from({ length: count }, (_, i) => Fn.select(i, list)) : list;
+}
+
+/**
  * The private IPs of an endpoint's network interfaces, one per subnet, looked up at deploy
  * time with `ec2:DescribeNetworkInterfaces`: nobody types them in.
  */
@@ -131,7 +140,7 @@ export function lookUpEndpointIps(scope: Construct, id: string, networkInterface
     onUpdate: {
       service: 'EC2',
       action: 'describeNetworkInterfaces',
-      parameters: { NetworkInterfaceIds: networkInterfaceIds },
+      parameters: { NetworkInterfaceIds: oneStringEach(networkInterfaceIds, count) },
       physicalResourceId: cr.PhysicalResourceId.fromResponse('NetworkInterfaces.0.NetworkInterfaceId'),
       outputPaths: Array.from({ length: count }, (_, i) => `NetworkInterfaces.${i}.PrivateIpAddress`),
     },

@@ -1,8 +1,19 @@
 import { EnvironmentSettings, HybridServerlessSettings, OidcAuthSettings, Topology } from '../options';
 import { quoted, TOPOLOGIES, topologiesWith } from '../topologies';
+
+/** The cdk-nag packs `nagPacks` takes (`NAG_PACKS` of the constructs, which this module must not load). */
+export const NAG_PACK_NAMES = ['NIST80053R5Checks', 'HIPAASecurityChecks', 'PCIDSS321Checks', 'ServerlessChecks'] as const;
+
+const checkNagPacks: Check<unknown> = (value) => {
+  if (!Array.isArray(value)) return `must be a list of cdk-nag pack names: ${NAG_PACK_NAMES.join(', ')}.`;
+  const unknown = value.find((pack) => !(NAG_PACK_NAMES as readonly unknown[]).includes(pack));
+  if (unknown !== undefined) return `${show(unknown)} is not a cdk-nag pack this package knows; there are ${NAG_PACK_NAMES.join(', ')}.`;
+  return new Set(value).size === value.length ? undefined : 'names a pack twice.';
+};
 import {
   Check, checkAccount, checkBoolean, checkCertificateArn, checkClientId, checkCorporateCidrs, checkDeployRoleArn, checkDomain,
-  checkHandlerEgress, checkHostedZoneId, checkHttpsUrl, checkIssuer, checkOneOf, checkProviderCidrs, checkQualifier, checkRegion,
+  checkHandlerEgress, checkHostedZoneId, checkHttpsUrl, checkIssuer, checkOneOf, checkPermissionsBoundary, checkProviderCidrs,
+  checkQualifier, checkRegion, checkTags,
   checkReservedConcurrency, checkScope, checkSecretReference, checkSessionTimeout, checkSubnetIds, checkVpcEndpointId, checkVpcId,
   Destination, parseDestination, partitionOf, show,
 } from '../validate';
@@ -23,7 +34,8 @@ export type SettingKey = keyof HybridServerlessSettings;
 export type SettingValue<K extends SettingKey> = NonNullable<HybridServerlessSettings[K]>;
 
 /** The options without a built-in default: left out, the app does without (or creates what it needs). */
-export type OptionalKey = 'vpcEndpointId' | 'handlerEgress' | 'reservedConcurrency' | 'auth' | 'qualifier' | 'deployRoleArn';
+export type OptionalKey = 'vpcEndpointId' | 'handlerEgress' | 'reservedConcurrency' | 'auth' | 'qualifier' | 'deployRoleArn'
+  | 'permissionsBoundary' | 'tags';
 
 /** The options an environment may set for itself (`environments[i].<key>`), inheriting the top level's. */
 export type EnvironmentKey = Exclude<keyof EnvironmentSettings, 'name'>;
@@ -62,7 +74,9 @@ export type SettingKind =
   /** A list of environments, each a name and its own values of the per-environment settings. */
   | 'environments'
   /** A list of `{ id, reason }`. */
-  | 'checks';
+  | 'checks'
+  /** An object of tag names and values. */
+  | 'tags';
 
 /** What the CLI makes of a setting: its flag, its question and its line in `--help`. */
 interface CliSpec {
@@ -346,6 +360,25 @@ export const REGISTRY: Registry = {
     dependsOn: ['account'],
     summary: 'the IAM role the deploy workflow assumes, through GitHub\'s OIDC provider',
     check: (value, settings) => checkDeployRoleArn(settings.account)(value),
+  },
+  permissionsBoundary: {
+    kind: 'string',
+    perEnvironment: true,
+    dependsOn: ['account'],
+    summary: 'the permissions boundary of every IAM role (a managed policy\'s name or ARN), as a landing zone requires',
+    check: (value, settings) => checkPermissionsBoundary(settings.account)(value),
+  },
+  tags: {
+    kind: 'tags',
+    perEnvironment: true,
+    summary: 'tags every taggable resource carries, e.g. { "cost-centre": "4711" }',
+    check: fixed(checkTags),
+  },
+  nagPacks: {
+    kind: 'list',
+    default: [],
+    summary: `cdk-nag packs checked beside AwsSolutions (${NAG_PACK_NAMES.join(', ')})`,
+    check: fixed(checkNagPacks),
   },
   environments: {
     kind: 'environments',

@@ -28,11 +28,10 @@ function cfn(scope: IConstruct, type?: string): CfnResource {
 const albOf = (app: PrivateApp) => app.alb as InternalAlb;
 const restApiOf = (app: PrivateApp) => (app.api as ApigwVpceApi | ApigwPrivateDomainApi).restApi;
 const endpointOf = (app: PrivateApp) => app.api.node.findChild('Endpoint') as PrivateEndpoint;
-/** The options of `.projenrc.ts`, and what the environment's config holds beyond them. */
-type Settings = Partial<HybridServerlessAppOptions> & { readonly config?: Partial<HybridConfig> };
+type Settings = Partial<HybridServerlessAppOptions>;
 const vpce = { topology: Topology.APIGW_VPCE };
-function environmentOf({ config, ...options }: Settings): HybridConfig {
-  return { ...environmentsFor(options)[0], ...config };
+function environmentOf(options: Settings): HybridConfig {
+  return environmentsFor(options)[0];
 }
 const domain = { topology: Topology.APIGW_PRIVATE_DOMAIN };
 
@@ -101,10 +100,10 @@ const BREAKS: Record<string, readonly [Settings, (app: PrivateApp, stack: Stack)
   // Only rules to other security groups (separate resources): EC2's default allow-all egress stays.
   'security-groups-no-default-egress': [vpce, (app) => cfn(albOf(app).securityGroup).addPropertyDeletionOverride('SecurityGroupEgress')],
   // The stage's boundary is an aspect on every AWS::IAM::Role; a team's aspect that runs after it can take it off.
-  'permissions-boundary': [{ config: { permissionsBoundary: 'acme-boundary' } }, (_app, stack) => Aspects.of(stack).add({
+  'permissions-boundary': [{ permissionsBoundary: 'acme-boundary' }, (_app, stack) => Aspects.of(stack).add({
     visit: (node) => { if (node instanceof iam.CfnRole) node.addPropertyDeletionOverride('PermissionsBoundary'); },
   }, { priority: 100_000 })],
-  'required-tags': [{ config: { tags: { 'cost-centre': '4711', 'owner': 'orders' } } }, (app) => Tags.of(app.handler).remove('owner')],
+  'required-tags': [{ tags: { 'cost-centre': '4711', 'owner': 'orders' } }, (app) => Tags.of(app.handler).remove('owner')],
 };
 
 test('every managed check has its red case, and the ids are the ones switchedOffChecks takes', () => {

@@ -25,6 +25,16 @@ const VARIANTS: ReadonlyArray<readonly [string, Partial<HybridServerlessAppOptio
   ['apigw-vpce with an existing endpoint and an IPv6 corporate range', {
     topology: Topology.APIGW_VPCE, vpcEndpointId: EXISTING_ENDPOINT, corporateCidrs: ['10.0.0.0/8', 'fd00::/8'],
   }],
+  ['apigw-vpce with a frontend, a permissions boundary and required tags (on aws-cdk-lib\'s own roles and resources too)', {
+    topology: Topology.APIGW_VPCE, frontend: true, permissionsBoundary: 'acme-boundary', tags: { 'cost-centre': '4711', 'owner': 'orders' },
+  }],
+  ['alb-lambda with sign-in, the handler in the VPC and two environments, each with its boundary and tags', {
+    auth: AUTH,
+    handlerEgress: ['10.20.0.0/16:5432'],
+    permissionsBoundary: 'arn:aws:iam::${AWS::AccountId}:policy/acme-boundary',
+    tags: { 'cost-centre': '4711' },
+    environments: [{ name: 'dev' }, { ...PROD, permissionsBoundary: 'prod-boundary', tags: { 'data-class': 'internal' } }],
+  }],
   ['apigw-private-domain', { topology: Topology.APIGW_PRIVATE_DOMAIN }],
   ['apigw-private-domain with an existing endpoint, the handler in the VPC, in production', {
     topology: Topology.APIGW_PRIVATE_DOMAIN, vpcEndpointId: EXISTING_ENDPOINT, handlerEgress: ['10.20.0.0/16:5432'], production: true,
