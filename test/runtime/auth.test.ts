@@ -1,5 +1,5 @@
 import './setup';
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AlbTokenVerifier, OIDC_DATA_HEADER, SignInError } from '../../src/runtime/auth';
@@ -154,6 +154,115 @@ describe('the token', () => {
 
   test('that is not a JWT at all is refused', async () => {
     for (const token of ['Bearer abc', 'a.b', 'a.b.c.d', 'x'.repeat(40_000)]) await expectRefused(token, /malformed token/);
+  });
+});
+
+/**
+ * A load balancer of the test's own making, for tokens LocalSignIn does not make (claims of the wrong type,
+ * no expiry, a signature in another encoding): its key pair, served by `kid` on 127.0.0.1.
+ */
+describe('every check of the header and the claims', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const kid = 'own-key';
+  let server: Server;
+  let keysUrl: string;
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      const known = req.url === `/${kid}`;
+      res.writeHead(known ? 200 : 404).end(known ? publicKey.export({ type: 'spki', format: 'pem' }) : '');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    keysUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const now = () => Math.floor(Date.now() / 1000);
+  /** A token as the load balancer signs one, with `header` and `claims` replacing or adding fields (undefined drops one). */
+  function signed(header: Record<string, unknown>, claims: Record<string, unknown>, encoding: 'ieee-p1363' | 'der' = 'ieee-p1363'): string {
+    const input = `${segment({ typ: 'JWT', kid, alg: 'ES256', signer: SIGNER, exp: now() + 120, ...header })}.${segment({ sub: 'u1', ...claims })}`;
+    return `${input}.${sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: encoding }).toString('base64url')}`;
+  }
+  const verifier = () => new AlbTokenVerifier({ signer: SIGNER, keysUrl });
+
+  test('the token of this stand-in passes (so each refusal below is the one change)', async () => {
+    await expect(verifier().verify(signed({}, {}))).resolves.toMatchObject({ subject: 'u1' });
+  });
+
+  test('a signature DER-encoded (as OpenSSL writes it), not r || s, is refused', async () => {
+    await expect(verifier().verify(signed({}, {}, 'der'))).rejects.toThrow('signature does not verify');
+  });
+
+  test('a signature a byte too long or too short is refused', async () => {
+    const [header, claims, signature] = signed({}, {}).split('.');
+    const bytes = Buffer.from(signature, 'base64url');
+    for (const wrong of [Buffer.concat([bytes, Buffer.from([0])]), bytes.subarray(1)]) {
+      await expect(verifier().verify(`${header}.${claims}.${wrong.toString('base64url')}`)).rejects.toThrow('signature does not verify');
+    }
+  });
+
+  test('a token of the right shape but over 32 KB is refused before anything is decoded', async () => {
+    const token = signed({}, { padding: 'x'.repeat(33 * 1024) });
+    await expect(verifier().verify(token)).rejects.toThrow('malformed token');
+  });
+
+  test('a critical header parameter is refused', async () => {
+    await expect(verifier().verify(signed({ crit: ['exp'] }, {}))).rejects.toThrow(/critical header parameters/);
+  });
+
+  test('a header or claims that are no JSON object are refused', async () => {
+    const [, claims, signature] = signed({}, {}).split('.');
+    await expect(verifier().verify(`${Buffer.from('{"alg"').toString('base64url')}.${claims}.${signature}`)).rejects.toThrow(/header is not JSON/);
+    const input = `${segment({ typ: 'JWT', kid, alg: 'ES256', signer: SIGNER, exp: now() + 120 })}.${Buffer.from('[1]').toString('base64url')}`;
+    const token = `${input}.${sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+    await expect(verifier().verify(token)).rejects.toThrow(/claims are not a JSON object/);
+  });
+
+  test('a token without an expiry, in the header or the claims, is refused', async () => {
+    await expect(verifier().verify(signed({ exp: undefined }, {}))).rejects.toThrow('token has no expiry');
+    // The claims' expiry alone is enough.
+    await expect(verifier().verify(signed({ exp: undefined }, { exp: now() + 60 }))).resolves.toMatchObject({ subject: 'u1' });
+    await expect(verifier().verify(signed({ exp: undefined }, { exp: now() - 120 }))).rejects.toThrow('token expired');
+  });
+
+  test('the earlier of the two expiries counts, also for a token seen again', async () => {
+    await expect(verifier().verify(signed({ exp: now() + 3600 }, { exp: now() - 120 }))).rejects.toThrow('token expired');
+    const v = verifier();
+    const token = signed({ exp: now() + 3600 }, { exp: now() + 60 });
+    await v.verify(token);
+    const start = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(start + 91_000);
+    await expect(v.verify(token)).rejects.toThrow('token expired');
+  });
+
+  test('times that are not numbers are refused', async () => {
+    await expect(verifier().verify(signed({ exp: String(now() + 120) }, {}))).rejects.toThrow('"exp" header must be a number');
+    await expect(verifier().verify(signed({}, { exp: String(now() + 120) }))).rejects.toThrow('"exp" claim must be a number');
+    await expect(verifier().verify(signed({}, { nbf: String(now()) }))).rejects.toThrow('"nbf" claim must be a number');
+    await expect(verifier().verify(signed({}, { iat: String(now()) }))).rejects.toThrow('"iat" claim must be a number');
+  });
+
+  test('a token not yet valid is refused; a few seconds ahead are not', async () => {
+    await expect(verifier().verify(signed({}, { nbf: now() + 120 }))).rejects.toThrow('token is not yet valid');
+    await expect(verifier().verify(signed({}, { nbf: now() + 10 }))).resolves.toMatchObject({ subject: 'u1' });
+  });
+
+  test('a token without a subject is refused', async () => {
+    await expect(verifier().verify(signed({}, { sub: undefined }))).rejects.toThrow('token has no subject');
+    await expect(verifier().verify(signed({}, { sub: '' }))).rejects.toThrow('token has no subject');
+    await expect(verifier().verify(signed({}, { sub: 42 }))).rejects.toThrow('token has no subject');
+  });
+
+  test('is answered at once, without a promise, once the key is known', async () => {
+    const v = verifier();
+    // The first token of a kid waits for its key.
+    const first = v.check(signed({}, { sub: 'first' }));
+    expect(first).toBeInstanceOf(Promise);
+    await expect(first).resolves.toMatchObject({ subject: 'first' });
+    const next = v.check(signed({}, { sub: 'next' }));
+    expect(next).not.toBeInstanceOf(Promise);
+    expect(next).toMatchObject({ subject: 'next' });
+    // A refusal is thrown at once too, not a rejected promise.
+    expect(() => v.check(signed({}, { sub: 'late' }, 'der'))).toThrow('signature does not verify');
   });
 });
 
