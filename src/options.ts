@@ -185,6 +185,13 @@ export interface HybridServerlessSettings {
   readonly nagPacks?: string[];
 
   /**
+   * The npm registry the repo installs from (a company mirror such as Artifactory or Nexus), written to its
+   * `.npmrc` as `registry=`. An https URL without credentials: the token stays in each user's own `~/.npmrc`.
+   * @default - npm's own default registry
+   */
+  readonly npmRegistry?: string;
+
+  /**
    * The environments, in deploy order: each its own CDK Stage with its own account, region, VPC
    * and host name. Settings given at the top level are the defaults every environment inherits.
    * @default - one environment, `dev`, with the top-level settings

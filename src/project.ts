@@ -95,6 +95,9 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     // a repo generated on any day installs what this package was tested with. (TypeScript stays on 6 there:
     // ts-node, which runs .projenrc.ts, does not work with TypeScript 7.)
     new TestedDependencies(this, options);
+    // A company mirror (`npmRegistry`): every install of the repo, its CI's and the upgrade workflow's, goes there.
+    // npm takes a lockfile's registry.npmjs.org URLs to the configured registry (its replace-registry-host default).
+    if (settings.npmRegistry) this.npmrc.addRegistry(settings.npmRegistry);
 
     // ts-jest compiles each test file on its own with projen's NodeNext modules; it warns
     // (TS151002) unless the compiler is told so.

@@ -437,18 +437,22 @@ export function checkDeployRoleArn(account: string): Check<unknown> {
   };
 }
 
-/** An https URL with a host name, no credentials and no fragment: what the load balancer accepts for an endpoint. */
-export const checkHttpsUrl: Check<unknown> = (value) => {
-  const example = 'e.g. "https://login.example.com/oauth2/v1/token"';
-  if (!isString(value) || value.length === 0) return `must be an https URL, ${example}.`;
+/** A URL parsed, or what is wrong with it (`what` and `example` name what was expected). */
+function parseUrl(value: unknown, what: string, example: string): URL | string {
+  if (!isString(value) || value.length === 0) return `must be ${what}, ${example}.`;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0020\u007f"'`<>\\]/.test(value)) return `${show(value)} is not a URL: no spaces, quotes or control characters.`;
-  let url: URL;
   try {
-    url = new URL(value);
+    return new URL(value);
   } catch {
     return `${show(value)} is not a URL; ${example}.`;
   }
+}
+
+/** An https URL with a host name, no credentials and no fragment: what the load balancer accepts for an endpoint. */
+export const checkHttpsUrl: Check<unknown> = (value) => {
+  const url = parseUrl(value, 'an https URL', 'e.g. "https://login.example.com/oauth2/v1/token"');
+  if (typeof url === 'string') return url;
   if (url.protocol !== 'https:') return `${show(value)} must use https: the load balancer talks to the provider over TLS only.`;
   if (url.username || url.password) return `${show(value)} must not carry a user name or password.`;
   if (url.hash) return `${show(value)} must not have a fragment ("#…").`;
@@ -539,5 +543,24 @@ export const checkProviderCidrs: Check<unknown> = (value) => {
   }
   const duplicate = value.find((cidr, i) => value.indexOf(cidr) !== i);
   if (duplicate) return `lists ${show(duplicate)} twice.`;
+  return undefined;
+};
+
+/**
+ * The npm registry a repo installs from (its `.npmrc`): an https URL (http only on this machine, for a test
+ * registry) with no credentials in it: a token belongs in the user's own `~/.npmrc`, never in the repo.
+ */
+export const checkNpmRegistry: Check<unknown> = (value) => {
+  const example = 'e.g. "https://npm.example.com/" or "https://artifactory.example.com/api/npm/npm-remote/"';
+  const url = parseUrl(value, 'a registry URL', example);
+  if (typeof url === 'string') return url;
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    return `${show(value)} must use https (http only for a registry on this machine, e.g. http://127.0.0.1:4873/).`;
+  }
+  if (url.username || url.password) {
+    return `${show(value)} holds credentials; put the token in your own ~/.npmrc (npm login --registry …), never in the repo.`;
+  }
+  if (url.search || url.hash) return `${show(value)} must not have a query or fragment, ${example}.`;
   return undefined;
 };

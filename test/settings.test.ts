@@ -69,7 +69,8 @@ describe('the registry', () => {
   test('the CLI\'s flags and questions are its entries with a `cli` part, in registry order', () => {
     expect(SETTINGS.map((spec) => spec.key)).toEqual(SETTING_KEYS.filter((key) => REGISTRY[key].cli));
     expect(SETTINGS.map((spec) => spec.flag)).toEqual(SETTINGS.map((spec) => `--${spec.key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
-    expect(SETTINGS.filter((spec) => spec.optional).map((spec) => spec.key)).toEqual(['vpcEndpointId', 'handlerEgress', 'reservedConcurrency']);
+    expect(SETTINGS.filter((spec) => spec.optional).map((spec) => spec.key)).toEqual(['vpcEndpointId', 'handlerEgress', 'reservedConcurrency',
+      'permissionsBoundary', 'tags', 'npmRegistry']);
   });
 
   test('the answers file takes every option by name, and the project name', () => {

@@ -29,7 +29,7 @@ export function helpText(version: string): string {
     const usage = spec.kind === 'boolean' ? `${spec.flag} | --no-${spec.flag.slice(2)}` : `${spec.flag} ${metavar(spec)}`;
     const value = defaults[spec.key];
     // Optional settings have no default; their summary says what happens without them.
-    if (value === undefined) return [`${short}${usage}`, spec.summary];
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) return [`${short}${usage}`, spec.summary];
     const shown = placeholders.includes(spec.key) ? 'a placeholder' : Array.isArray(value) ? value.join(',') : String(value);
     return [`${short}${usage}`, `${spec.summary} (default: ${shown})`];
   });

@@ -132,6 +132,7 @@ export function readAnswers(file: string, cwd: string): { answers: Answers; prob
  * else goes to the check as is.
  */
 export function normalize(spec: SettingSpec, value: unknown): unknown {
+  if (spec.kind === 'tags' && typeof value === 'string') return parseMap(value);
   if (spec.kind === 'list') {
     if (typeof value === 'string') return splitList(value);
     if (Array.isArray(value)) return value.map((item) => (typeof item === 'string' ? item.trim() : item));
@@ -144,6 +145,19 @@ export function normalize(spec: SettingSpec, value: unknown): unknown {
   return spec.key === 'domain' ? trimmed.toLowerCase() : trimmed;
 }
 
+/**
+ * `key=value,key=value` as an object (for `--tags`): each pair split at its first `=`, keys and values trimmed. A
+ * pair without `=` is kept as a key without a value, for the check to name.
+ */
+export function parseMap(value: string): Record<string, string | undefined> {
+  const map: Record<string, string | undefined> = {};
+  for (const pair of splitList(value)) {
+    const eq = pair.indexOf('=');
+    map[(eq < 0 ? pair : pair.slice(0, eq)).trim()] = eq < 0 ? undefined : pair.slice(eq + 1).trim();
+  }
+  return map;
+}
+
 /** JSON gives numbers and nulls where the flags can only give strings: say so plainly. */
 function typeProblem(spec: SettingSpec, value: unknown): string | undefined {
   if ((spec.kind === 'string' || spec.kind === 'choice') && typeof value !== 'string') {
@@ -151,6 +165,14 @@ function typeProblem(spec: SettingSpec, value: unknown): string | undefined {
   }
   if (spec.kind === 'list' && !Array.isArray(value)) {
     return `must be a list of strings (or one comma-separated string), got ${brief(value)}.`;
+  }
+  if (spec.kind === 'tags') {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return `must be key=value pairs, e.g. CostCenter=1234,Owner=team-a (an object in JSON), got ${brief(value)}.`;
+    }
+    const bare = Object.entries(value).find(([, item]) => item === undefined);
+    if (bare) return `${brief(bare[0])} has no value: write it as key=value, e.g. ${bare[0]}=….`;
+    return sizeProblem(Object.keys(value)) ?? sizeProblem(Object.values(value));
   }
   return sizeProblem(value);
 }

@@ -102,7 +102,7 @@ export function gather({ args, problems: parseProblems }: ParsedArgs, context: C
   if (!context.interactive && !args.yes && args.answers === undefined) {
     const missing = [
       ...(directory === undefined ? ['[directory]'] : []),
-      ...SETTINGS.filter((spec) => !given[spec.key] && !spec.optional && isWanted(spec, given))
+      ...SETTINGS.filter((spec) => !given[spec.key] && !spec.optional && spec.ask !== false && isWanted(spec, given))
         .map((spec) => spec.kind === 'boolean' ? `${spec.flag} | --no-${spec.flag.slice(2)}` : spec.flag),
     ];
     if (missing.length > 0) {
@@ -322,7 +322,8 @@ function summaryOf({ targetPath, resolution }: Plan): string {
       const value = settings[spec.key];
       if (value === undefined) return [];
       const shown = spec.kind === 'boolean' ? (value ? 'yes' : 'no')
-        : spec.choices?.find((choice) => choice.value === value)?.title ?? (Array.isArray(value) ? value.join(', ') : String(value));
+        : spec.choices?.find((choice) => choice.value === value)?.title ?? (Array.isArray(value) ? value.join(', ')
+          : typeof value === 'object' ? Object.entries(value).map(([key, item]) => `${key}=${item}`).join(', ') : String(value));
       return [[spec.key, `${shown}${placeholders.includes(spec.key) ? yellow(' (placeholder)') : ''}`]];
     }),
     ['sign-in', isAuthOn(settings.auth) ? `${settings.auth.issuer} (client ${settings.auth.clientId}, secret ${settings.auth.clientSecret})` : 'no']];

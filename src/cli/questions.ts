@@ -180,7 +180,7 @@ export async function askMissing(options: {
   }
   const settings: GivenSettings = { ...options.given };
   for (const spec of SETTINGS) {
-    if (settings[spec.key] || !isWanted(spec, settings)) continue;
+    if (settings[spec.key] || spec.ask === false || !isWanted(spec, settings)) continue;
     for (;;) {
       for (const line of hintLines(spec, settings)) options.note?.(dim(line));
       const question = settingQuestion(spec, settings);

@@ -7,15 +7,17 @@ export const NAG_PACK_NAMES = ['NIST80053R5Checks', 'HIPAASecurityChecks', 'PCID
 const checkNagPacks: Check<unknown> = (value) => {
   if (!Array.isArray(value)) return `must be a list of cdk-nag pack names: ${NAG_PACK_NAMES.join(', ')}.`;
   const unknown = value.find((pack) => !(NAG_PACK_NAMES as readonly unknown[]).includes(pack));
-  if (unknown !== undefined) return `${show(unknown)} is not a cdk-nag pack this package knows; there are ${NAG_PACK_NAMES.join(', ')}.`;
+  if (unknown !== undefined) {
+    const hint = typeof unknown === 'string' ? didYouMean(unknown, NAG_PACK_NAMES) : '';
+    return `${show(unknown)} is not a cdk-nag pack this package knows.${hint} There are ${NAG_PACK_NAMES.join(', ')} (AwsSolutions is always on).`;
+  }
   return new Set(value).size === value.length ? undefined : 'names a pack twice.';
 };
 import {
   Check, checkAccount, checkBoolean, checkCertificateArn, checkClientId, checkCorporateCidrs, checkDeployRoleArn, checkDomain,
-  checkHandlerEgress, checkHostedZoneId, checkHttpsUrl, checkIssuer, checkOneOf, checkPermissionsBoundary, checkProviderCidrs,
-  checkQualifier, checkRegion, checkTags,
-  checkReservedConcurrency, checkScope, checkSecretReference, checkSessionTimeout, checkSubnetIds, checkVpcEndpointId, checkVpcId,
-  Destination, parseDestination, partitionOf, show,
+  checkHandlerEgress, checkHostedZoneId, checkHttpsUrl, checkIssuer, checkNpmRegistry, checkOneOf,
+  checkPermissionsBoundary, checkProviderCidrs, checkQualifier, checkRegion, checkReservedConcurrency, checkScope, checkSecretReference,
+  checkSessionTimeout, checkSubnetIds, checkTags, checkVpcEndpointId, checkVpcId, Destination, didYouMean, parseDestination, partitionOf, show,
 } from '../validate';
 
 /**
@@ -35,7 +37,7 @@ export type SettingValue<K extends SettingKey> = NonNullable<HybridServerlessSet
 
 /** The options without a built-in default: left out, the app does without (or creates what it needs). */
 export type OptionalKey = 'vpcEndpointId' | 'handlerEgress' | 'reservedConcurrency' | 'auth' | 'qualifier' | 'deployRoleArn'
-  | 'permissionsBoundary' | 'tags';
+  | 'permissionsBoundary' | 'tags' | 'npmRegistry';
 
 /** The options an environment may set for itself (`environments[i].<key>`), inheriting the top level's. */
 export type EnvironmentKey = Exclude<keyof EnvironmentSettings, 'name'>;
@@ -75,7 +77,7 @@ export type SettingKind =
   | 'environments'
   /** A list of `{ id, reason }`. */
   | 'checks'
-  /** An object of tag names and values. */
+  /** An object of tag names and values; `key=value,key=value` on the command line. */
   | 'tags';
 
 /** What the CLI makes of a setting: its flag, its question and its line in `--help`. */
@@ -90,6 +92,11 @@ interface CliSpec {
   readonly hint?: string | ((settings: ResolvedSettings) => string);
   /** Asked only when this holds for the answers so far. @default - always */
   readonly when?: (settings: ResolvedSettings) => boolean;
+  /**
+   * Whether the CLI asks for it in a terminal: `false` for what a platform team sets once (a company preset, a
+   * flag, the answers file) rather than every developer. @default true
+   */
+  readonly ask?: boolean;
 }
 
 interface EntryBase<K extends SettingKey> {
@@ -119,7 +126,7 @@ interface EntryBase<K extends SettingKey> {
    * How the generated config (`src/hybrid/config.ts`) holds it: another name and the value made
    * from it. @default - under its own name, as resolved (`auth` with its defaults applied)
    */
-  readonly config?: { readonly name: string; readonly value: (value: SettingValue<K> | undefined) => unknown };
+  readonly config?: { readonly name: string; readonly value: (value: SettingValue<K> | undefined) => unknown } | false;
 }
 
 /** What the compiler says of a default given to an option without one (the type is the message). */
@@ -364,21 +371,33 @@ export const REGISTRY: Registry = {
   permissionsBoundary: {
     kind: 'string',
     perEnvironment: true,
+    // A policy ARN with an account must be in the environment's.
     dependsOn: ['account'],
-    summary: 'the permissions boundary of every IAM role (a managed policy\'s name or ARN), as a landing zone requires',
+    summary: 'a permissions boundary (managed policy name or ARN) on every IAM role of the app',
     check: (value, settings) => checkPermissionsBoundary(settings.account)(value),
+    cli: { flag: '--permissions-boundary', metavar: '<name|arn>', question: 'Permissions boundary for every IAM role (empty: none)', ask: false },
   },
   tags: {
     kind: 'tags',
     perEnvironment: true,
-    summary: 'tags every taggable resource carries, e.g. { "cost-centre": "4711" }',
+    summary: 'tags on every taggable resource, comma-separated key=value pairs',
     check: fixed(checkTags),
+    cli: { flag: '--tags', metavar: '<key=value,…>', question: 'Tags for every resource, key=value comma-separated (empty: none)', ask: false },
   },
   nagPacks: {
     kind: 'list',
     default: [],
-    summary: `cdk-nag packs checked beside AwsSolutions (${NAG_PACK_NAMES.join(', ')})`,
+    summary: `cdk-nag packs checked beside AwsSolutions, comma-separated: ${NAG_PACK_NAMES.join(', ')}`,
     check: fixed(checkNagPacks),
+    cli: { flag: '--nag-packs', metavar: '<pack,…>', question: 'Extra cdk-nag packs, comma-separated (empty: none)', ask: false },
+  },
+  npmRegistry: {
+    kind: 'string',
+    summary: 'the npm registry the repo installs from (its .npmrc), an https URL without credentials',
+    check: fixed(checkNpmRegistry),
+    cli: { flag: '--npm-registry', metavar: '<url>', question: 'npm registry URL (empty: npm\'s default)', ask: false },
+    // The repo's .npmrc, not the infrastructure's config.
+    config: false,
   },
   environments: {
     kind: 'environments',

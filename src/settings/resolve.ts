@@ -306,6 +306,7 @@ export function configOf(settings: ResolvedSettings, environment: ResolvedEnviro
   for (const key of SETTING_KEYS) {
     if (isEntries(key)) continue;
     const entry = REGISTRY[key];
+    if (entry.config === false) continue;
     const value = (entry.perEnvironment ? environment : settings as Record<string, unknown>)[key as keyof ResolvedEnvironment];
     const held = entry.config ? (entry.config.value as (value: unknown) => unknown)(value)
       : entry.kind === 'auth' && value !== undefined ? resolveAuth(value as OidcAuthSettings) : value;

@@ -37,6 +37,10 @@ const VALID: Partial<Record<SettingKey, string>> = {
   corporateCidrs: '10.0.0.0/8,172.16.0.0/12',
   handlerEgress: '10.20.0.0/16:5432,10.30.0.0/24:8080-8089',
   reservedConcurrency: '20',
+  permissionsBoundary: 'company-boundary',
+  tags: 'CostCenter=1234,Owner=team-a',
+  nagPacks: 'NIST80053R5Checks,ServerlessChecks',
+  npmRegistry: 'https://npm.example.com/',
 };
 
 /** What each validator says about a malformed value. */
@@ -53,6 +57,10 @@ const REFUSAL: Partial<Record<SettingKey, string>> = {
   corporateCidrs: 'is not a CIDR',
   handlerEgress: 'is not a destination',
   reservedConcurrency: 'is not a number of concurrent executions',
+  permissionsBoundary: 'is not a managed policy name',
+  tags: 'is not valid: 1 to 128 letters',
+  nagPacks: 'is not a cdk-nag pack',
+  npmRegistry: 'is not a URL',
 };
 
 /** Attempts to break out of a string literal, a template, a line or the ASCII range. */
@@ -77,6 +85,8 @@ for (const spec of STRING_SPECS) {
   // An existing VPC endpoint only goes with the API Gateway topology.
   const context = spec.key === 'vpcEndpointId' ? { topology: 'apigw-vpce' } : {};
   for (const [what, payload] of PAYLOADS) {
+    // AWS allows the letters of every language in tags.
+    if (spec.key === 'tags' && what === 'non-ASCII') continue;
     const bad = inject(VALID[spec.key]!, payload);
     const refusal = REFUSAL[spec.key]!;
     const contextFlags = Object.entries(context).flatMap(([key, value]) => [flagOf(key as SettingKey), value]);

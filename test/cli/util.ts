@@ -127,7 +127,7 @@ export function everySettingFlag(values: Partial<Record<SettingKey, string | boo
 /** The settings asked for, given these answers (some apply only to other answers: `when`). */
 export function settingsAsked(answers: HybridServerlessSettings = {}): SettingSpec[] {
   const settings = withDefaults(answers);
-  return SETTINGS.filter((spec) => spec.when?.(settings) ?? true);
+  return SETTINGS.filter((spec) => spec.ask !== false && (spec.when?.(settings) ?? true));
 }
 
 export interface StartedCli {
