@@ -1,3 +1,5 @@
+import type { HybridConfig } from './constructs/config';
+import { packAcknowledgementRows, PackAcknowledgementRow } from './constructs/pack-acknowledgements';
 import { OidcAuthSettings, SwitchedOffCheck, Topology } from './options';
 import { configOf, placeholdersIn, resolveAuth, ResolvedEnvironment, ResolvedSettings, SETTINGS } from './settings';
 import { IN_BUILD_ENV } from './tasks';
@@ -68,6 +70,8 @@ export interface TemplateContext {
   readonly landingZone: boolean;
   /** The extra cdk-nag packs, if any. */
   readonly nagPacks: readonly string[];
+  /** What the managed constructs acknowledge of those packs' findings in these environments, where, and why. */
+  readonly packAcknowledgements: readonly PackAcknowledgementRow[];
   /** The direct dependencies at their tested versions (the team's raised ones marked), for the docs. */
   readonly dependencies: ReturnType<typeof dependencyRows>;
   /** What may run at install time (see src/tested-set.ts). */
@@ -176,6 +180,7 @@ export function templateContext(name: string, settings: ResolvedSettings,
     severalEnvironments: environments.length > 1,
     landingZone: environments.some((environment) => landingZoneOf(environment) !== false),
     nagPacks: settings.nagPacks,
+    packAcknowledgements: packAcknowledgementRows(environments.map((environment) => configOf(settings, environment) as unknown as HybridConfig)),
     auth: environments.some((environment) => environment.auth !== undefined),
     authEverywhere: environments.length > 0 && environments.every((environment) => environment.auth !== undefined),
     dependencies: dependencyRows(raised),

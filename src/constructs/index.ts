@@ -10,6 +10,7 @@ export * from './environments';
 export * from './frontend';
 export * from './internal-alb';
 export * from './network';
+export * from './pack-acknowledgements';
 export * from './private-app';
 export * from './private-endpoint';
 export * from './private-rest-api';

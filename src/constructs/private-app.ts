@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
+import { acknowledgePackRules } from './acknowledge';
 import { AlbLambdaApi } from './alb-lambda-api';
 import { ApigwPrivateDomainApi } from './apigw-private-domain-api';
 import { ApigwVpceApi } from './apigw-vpce-api';
@@ -171,6 +172,30 @@ export class PrivateApp<T extends TopologyName = TopologyName> extends Construct
     const build = API_CONSTRUCTS[config.topology] as (scope: Construct, id: string, wiring: TopologyWiring) => TopologyConstructs[T]['api'];
     this.api = build(this, 'Api', { config, network: this.network, alb, handler: this.handler });
     if (alb) this.frontend = this.addListenerRules(alb, (this.api as { targetGroup: elbv2.IApplicationTargetGroup }).targetGroup, props);
+    this.acknowledgePackFindings(logGroup, [role.node.findChild('DefaultPolicy'), ...networkAccess ? [networkAccess.policy] : []]);
+  }
+
+  /**
+   * What the extra cdk-nag packs (`nagPacks`) find on these constructs and `PACK_ACKNOWLEDGEMENTS` lists, each on the
+   * resource it is about; the deploy-time lookups and aws-cdk-lib's functions acknowledge theirs where they are made.
+   */
+  private acknowledgePackFindings(logGroup: logs.LogGroup, policies: IConstruct[]): void {
+    const { config, alb, frontend } = this;
+    const resource = (construct: IConstruct) => construct.node.defaultChild!;
+    acknowledgePackRules('api-function', [this.handler], config);
+    acknowledgePackRules('api-function-logs', [logGroup], config);
+    acknowledgePackRules('api-function-policies', policies, config);
+    if (alb) {
+      acknowledgePackRules('load-balancer', [resource(alb.loadBalancer)], config);
+      acknowledgePackRules('http-listener', [alb.loadBalancer.node.findChild('Http')], config);
+      acknowledgePackRules('log-bucket', [resource(alb.logBucket)], config);
+    }
+    if (frontend) acknowledgePackRules('frontend-bucket', [resource(frontend.bucket)], config);
+    const api: Construct = this.api;
+    if (api instanceof ApigwVpceApi || api instanceof ApigwPrivateDomainApi) {
+      acknowledgePackRules('rest-api-stage', [api.restApi.deploymentStage], config);
+      acknowledgePackRules('rest-api-logs', [this.api.node.findChild('AccessLogs')], config);
+    }
   }
 
   /**

@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { acknowledgeCdkFunctions } from './acknowledge';
+import { acknowledgeCdkFunctions, acknowledgePackRules } from './acknowledge';
 import { InternalAlb } from './internal-alb';
 import { CorporateNetwork, sendOnlyAsRuled } from './network';
 
@@ -99,12 +99,20 @@ export class PrivateEndpoint extends Construct {
         actions: ['ec2:ModifyVpcEndpoint'],
         resources: [stack.formatArn({ service: 'ec2', resource: 'vpc-endpoint', resourceName: this.endpointId })],
       })]),
-      installLatestAwsSdk: false,
+      ...CUSTOM_RESOURCE_FUNCTION,
     });
+    acknowledgePackRules('custom-resource-policies', [setPolicy.node.findChild('CustomResourcePolicy')]);
     acknowledgeCdkFunctions(setPolicy);
     return setPolicy;
   }
 }
+
+/**
+ * How aws-cdk-lib's function behind every AwsCustomResource here runs (the first one in a stack sets it): with the AWS
+ * SDK of its runtime, and an explicit memory size (cdk-nag's Serverless pack asks for one; CPU grows with memory, and
+ * it runs a few times per deployment only).
+ */
+const CUSTOM_RESOURCE_FUNCTION = { installLatestAwsSdk: false, memorySize: 256 } as const;
 
 /**
  * An endpoint policy that lets nothing through: the first state of an endpoint whose policy
@@ -145,7 +153,7 @@ export function lookUpEndpointIps(scope: Construct, id: string, networkInterface
       outputPaths: Array.from({ length: count }, (_, i) => `NetworkInterfaces.${i}.PrivateIpAddress`),
     },
     policy: describePolicy(),
-    installLatestAwsSdk: false,
+    ...CUSTOM_RESOURCE_FUNCTION,
   });
   acknowledgeLookup(lookup);
   return Array.from({ length: count }, (_, i) => lookup.getResponseField(`NetworkInterfaces.${i}.PrivateIpAddress`));
@@ -162,7 +170,7 @@ export function lookUpEndpointInterfaces(scope: Construct, id: string, endpointI
       outputPaths: Array.from({ length: count }, (_, i) => `VpcEndpoints.0.NetworkInterfaceIds.${i}`),
     },
     policy: describePolicy(),
-    installLatestAwsSdk: false,
+    ...CUSTOM_RESOURCE_FUNCTION,
   });
   acknowledgeLookup(describe);
   return Array.from({ length: count }, (_, i) => describe.getResponseField(`VpcEndpoints.0.NetworkInterfaceIds.${i}`));
@@ -180,7 +188,7 @@ export function lookUpEndpointDnsEntry(scope: Construct, id: string, endpointId:
       outputPaths: ['VpcEndpoints.0.DnsEntries.0.DnsName', 'VpcEndpoints.0.DnsEntries.0.HostedZoneId'],
     },
     policy: describePolicy(),
-    installLatestAwsSdk: false,
+    ...CUSTOM_RESOURCE_FUNCTION,
   });
   acknowledgeLookup(describe);
   return {
@@ -201,6 +209,7 @@ function describePolicy(): cr.AwsCustomResourcePolicy {
 function acknowledgeLookup(lookup: cr.AwsCustomResource): void {
   const policy = lookup.node.tryFindChild('CustomResourcePolicy');
   if (policy) {
+    acknowledgePackRules('custom-resource-policies', [policy]);
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason: 'ec2:DescribeNetworkInterfaces and ec2:DescribeVpcEndpoints support no resource-level permissions; ' +
