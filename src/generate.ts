@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { javascript, Project } from 'projen';
 import { HybridServerlessSettings } from './options';
+import { LoadedPreset, withPreloadedPreset } from './preset/load';
 import { HybridServerlessApp, PACKAGE_NAME } from './project';
 import { renderProjenrc } from './projenrc';
 import { resolve, settingsToWrite } from './settings';
@@ -26,6 +27,8 @@ export interface GenerateOptions {
   readonly packageSpec: string;
   /** The package manager the project uses. @default 'npm' */
   readonly packageManager?: PackageManagerName;
+  /** The company preset the project follows (`--preset`), and its spec for package.json. @default - none */
+  readonly preset?: { readonly preset: LoadedPreset; readonly spec: string };
 }
 
 export interface GenerateResult {
@@ -40,10 +43,13 @@ export interface GenerateResult {
  */
 export function generate(options: GenerateOptions): GenerateResult {
   const packageManager = PROJEN_PACKAGE_MANAGERS[options.packageManager ?? 'npm'];
+  const preset = options.preset?.preset;
   const projectOptions = {
     name: options.name,
-    // The settings as the registry writes them: those with a default at their value, the others as given.
-    ...settingsToWrite(resolve([{ source: 'the CLI', values: options.settings }])),
+    ...(preset ? { preset: preset.name } : {}),
+    // The settings as the registry writes them: those with a default at their value, the others as given; none
+    // that the preset gives, so that its next version reaches the repo.
+    ...settingsToWrite(resolve([...(preset ? [preset.layer] : []), { source: 'the CLI', values: options.settings }]), preset ? [preset.layer.source] : []),
     // npm is the project type's default and is left out of .projenrc.ts.
     ...(packageManager ? { packageManager } : {}),
   };
@@ -51,8 +57,9 @@ export function generate(options: GenerateOptions): GenerateResult {
   // The project type depends on this package unversioned, so projen keeps the spec it finds in
   // package.json: where `npm install` and the `upgrade` task change it later.
   fs.writeFileSync(path.join(options.outdir, 'package.json'),
-    JSON.stringify({ devDependencies: { [PACKAGE_NAME]: options.packageSpec } }));
-  synthWithoutInstall(new HybridServerlessApp({ ...projectOptions, outdir: options.outdir }));
+    JSON.stringify({ devDependencies: { [PACKAGE_NAME]: options.packageSpec, ...(preset ? { [preset.name]: options.preset!.spec } : {}) } }));
+  // The repo has no node_modules yet: the preset the CLI loaded stands for the one the install brings.
+  withPreloadedPreset(preset, () => synthWithoutInstall(new HybridServerlessApp({ ...projectOptions, outdir: options.outdir })));
   return { files: listFiles(options.outdir) };
 }
 

@@ -298,4 +298,12 @@ export interface SwitchedOffCheck {
  * of the hybrid serverless app.
  */
 export interface HybridServerlessAppOptions extends HybridServerlessAppBaseOptions, HybridServerlessSettings {
+  /**
+   * The company preset this repo follows: the name of a preset package (a devDependency of the repo, added by the
+   * project type), or a path to a preset file relative to the repo (`./preset.js`). Its defaults apply where
+   * `.projenrc.ts` sets nothing; its locked values may not be changed here. Upgrading the preset package and one
+   * `npx projen` brings its new values to the managed files. docs/presets.md describes presets.
+   * @default - no preset
+   */
+  readonly preset?: string;
 }

@@ -12,6 +12,7 @@ import { templateContext } from './context';
 import { featureFlags } from './feature-flags';
 import { optionProblems } from './option-types';
 import { HybridServerlessAppOptions, Topology } from './options';
+import { isPresetPath, loadPreset } from './preset/load';
 import { InvalidSettingsError, resolveSettings } from './settings';
 import { IN_BUILD_ENV, NOT_IN_BUILD } from './tasks';
 import { raisedDependencies, TestedDependencies, testedVersion } from './tested-set';
@@ -47,7 +48,10 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
     // transpile-only, so misspelt options and values of the wrong type are reported here too.
     const typeProblems = optionProblems(options);
     if (typeProblems.length > 0) throw new InvalidSettingsError(typeProblems, 'Invalid HybridServerlessApp options in .projenrc.ts');
-    const { settings, environments, switchedOffChecks } = resolveSettings(options, 'Invalid HybridServerlessApp options in .projenrc.ts');
+    // A company preset's values lie under .projenrc.ts's: its defaults where .projenrc.ts sets nothing, its locked values fixed.
+    const preset = options.preset === undefined ? undefined : loadPreset(options.preset, options.outdir ?? process.cwd());
+    const { settings, environments, switchedOffChecks } = resolveSettings(options, 'Invalid HybridServerlessApp options in .projenrc.ts',
+      preset ? [preset.layer] : []);
     const context = templateContext(options.name, settings, switchedOffChecks, environments, raisedDependencies(options));
 
     super({
@@ -87,6 +91,11 @@ export class HybridServerlessApp extends awscdk.AwsCdkTypeScriptApp {
       this.addDevDeps(PACKAGE_NAME);
     }
     new FollowInstalledVersion(this);
+    // The preset package is the repo's devDependency, unversioned: its version is package.json's, which
+    // `npm install -D <preset>@…` and the upgrade task change; the next `npx projen` applies it.
+    if (preset && !isPresetPath(preset.name) && !(options.devDeps ?? []).some((spec) => spec === preset.name || spec.startsWith(`${preset.name}@`))) {
+      this.addDevDeps(preset.name);
+    }
     // npm 11's npx refuses to fetch npm-check-updates without a terminal to confirm on (CI,
     // the upgrade workflow): the task says yes itself. projen locks the task, hence the override.
     if (this.tasks.tryFind('upgrade')) this.tryFindObjectFile('.projen/tasks.json')?.addOverride('tasks.upgrade.env.npm_config_yes', 'true');

@@ -119,7 +119,7 @@ describe('nested kinds', () => {
   });
 });
 
-describe('layers (the CLI\'s sources, and a company preset to come)', () => {
+describe('layers (the CLI\'s sources, and a company preset)', () => {
   const preset = { source: 'the preset @acme/platform', values: { corporateCidrs: ['10.40.0.0/14'], region: 'eu-central-1' }, locked: ['corporateCidrs' as const] };
 
   test('a later layer wins, setting by setting, and each value says where it came from', () => {
@@ -133,7 +133,7 @@ describe('layers (the CLI\'s sources, and a company preset to come)', () => {
     expect(resolve([preset, { source: '.projenrc.ts', values: { corporateCidrs: ['10.40.0.0/14'] } }]).problems).toEqual([]);
     expect(resolve([preset, { source: '.projenrc.ts', values: { corporateCidrs: ['0.0.0.0/0'] } }]).problems).toEqual([{
       key: 'corporateCidrs',
-      message: 'is set by the preset @acme/platform to ["10.40.0.0/14"], which does not allow another value; remove it from .projenrc.ts.',
+      message: '.projenrc.ts sets ["0.0.0.0/0"], but the preset @acme/platform locks it to ["10.40.0.0/14"]. Remove corporateCidrs from .projenrc.ts (the locked value applies).',
     }]);
   });
 

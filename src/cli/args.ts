@@ -20,6 +20,8 @@ export interface CliArgs {
   readonly packageSpec?: string;
   /** The first environment's name. */
   readonly environment?: string;
+  /** The company preset: an npm spec or a local directory or tarball. */
+  readonly preset?: string;
   readonly help: boolean;
   readonly version: boolean;
 }
@@ -31,7 +33,7 @@ export interface ParsedArgs {
 }
 
 type Switch = 'yes' | 'force' | 'dryRun' | 'noInstall' | 'noGit' | 'help' | 'version';
-type Valued = 'answers' | 'packageSpec' | 'environment';
+type Valued = 'answers' | 'packageSpec' | 'environment' | 'preset';
 
 /** A flag of the CLI: a setting from the registry, a switch, or an option with a value. */
 type Flag =
@@ -63,6 +65,7 @@ export const FLAGS: ReadonlyMap<string, Flag> = new Map<string, Flag>([
   ['--no-git', { kind: 'switch', name: 'noGit' }],
   ['--package-spec', { kind: 'valued', name: 'packageSpec' }],
   ['--environment', { kind: 'valued', name: 'environment' }],
+  ['--preset', { kind: 'valued', name: 'preset' }],
   ['--help', { kind: 'switch', name: 'help' }],
   ['--version', { kind: 'switch', name: 'version' }],
 ]);
@@ -193,6 +196,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       git: !switches.has('noGit'),
       packageSpec: valued.packageSpec,
       environment: valued.environment,
+      preset: valued.preset,
       help: switches.has('help'),
       version: switches.has('version'),
     },
@@ -212,5 +216,6 @@ export function metavar(spec: SettingSpec): string {
 
 function example(flag: Flag): string {
   if (flag.kind === 'setting') return ` ${metavar(flag.spec)}`;
+  if (flag.name === 'preset') return ' <npm spec|path>, e.g. @acme/hybrid-preset';
   return flag.name === 'answers' ? ' <file.json>' : ' <npm spec>, e.g. ^1.0.0 or file:/path/to/package.tgz';
 }

@@ -19,6 +19,8 @@ export interface WriteOptions {
   readonly packageSpec: string;
   /** @default 'npm' */
   readonly packageManager?: PackageManagerName;
+  /** The company preset (`--preset`). @default - none */
+  readonly preset?: GenerateOptions['preset'];
   /** Only list what would be written. */
   readonly dryRun?: boolean;
   /** Whether the target may hold files already (`--force`); otherwise it must still be empty when the files go in. */
@@ -194,6 +196,7 @@ function generateInto(outdir: string, options: WriteOptions): string[] {
       settings: options.settings,
       packageSpec: options.packageSpec,
       packageManager: options.packageManager,
+      preset: options.preset,
     }).files;
   } catch (error) {
     throw new CliError(`Could not generate the project: ${messageOf(error)}. Nothing was written.`, EXIT.failed);

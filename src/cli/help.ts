@@ -9,6 +9,7 @@ const DESCRIPTION_INDENT = 10;
 /** The options that are not settings, in the order of the CLI contract. */
 const OTHER_OPTIONS: ReadonlyArray<[string, string]> = [
   ['-y, --yes', 'defaults for everything not given; never prompt'],
+  ['    --preset <npm spec|path>', 'a company preset (an npm package, or a directory or tarball): its locked values are not asked, its defaults are the questions\' defaults; .projenrc.ts follows it (docs/presets.md)'],
   ['    --environment <name>', 'the first environment\'s name (default: dev); add more in .projenrc.ts'],
   ['    --answers <file.json>', 'answers as JSON, keys = option names (and "name" for the project name; "environments": a list of { name, … }; "auth": the sign-in, { issuer, … })'],
   ['    --force', 'write into a non-empty directory: add the files that are not there yet; never replace, delete or commit a file of yours (files that differ are kept and listed, .gitignore gets the entries the project needs appended, projen is not run after the install)'],

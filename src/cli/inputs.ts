@@ -11,6 +11,8 @@ export interface Given {
   readonly value: unknown;
   /** `--domain`, `domain (in answers.json)`, `domain` (asked), … */
   readonly label: string;
+  /** From the company preset: a default (still asked, as the question's default) or locked (never asked). */
+  readonly preset?: 'default' | 'locked';
 }
 
 export type GivenSettings = Partial<Record<SettingKey, Given>>;
@@ -264,7 +266,7 @@ export function settingsProblems(given: GivenSettings, complete: boolean): Setti
 /** A problem inside a setting, by where the setting came from: the flag, the answers file and the path, or the path (asked). */
 function nestedLabel(label: string, at: string): string {
   if (label.startsWith('--')) return label;
-  const file = / \(in (.+)\)$/.exec(label)?.[1];
+  const file = / \((?:in|from|locked by) (.+)\)$/.exec(label)?.[1];
   return file === undefined ? at : `${file}: ${at}`;
 }
 

@@ -4,7 +4,8 @@ import { parseArgs } from './args';
 import type { Generator } from './create';
 import type { Discover } from './discovery';
 import { helpText } from './help';
-import { ask, confirm, gather, install, plan, report, write } from './pipeline';
+import { ask, confirm, gather, install, plan, preset, report, write } from './pipeline';
+import type { FetchPreset } from './preset';
 import type { Ask } from './questions';
 import { listenForSignals } from './signals';
 import { CancelledError, CliError, CLI_NAME, EXIT, fit, red, UsageError, yellow } from './ui';
@@ -23,6 +24,8 @@ export interface Context {
   readonly generator?: Generator;
   /** Reads an identity provider's discovery document. @default - `discover` from ./discovery, proxied as `env` says */
   readonly discover?: Discover;
+  /** Installs and loads `--preset`. @default - `fetchPreset` from ./preset (npm) */
+  readonly fetchPreset?: FetchPreset;
 }
 
 /** This package's version, from its package.json (two levels up from lib/cli or src/cli). */
@@ -57,7 +60,7 @@ async function create(argv: readonly string[], context: Context): Promise<number
     context.out(parsed.args.help ? helpText(ownVersion()) : ownVersion());
     return EXIT.ok;
   }
-  const planned = plan(await ask(gather(parsed, context, ownVersion()), context), context);
+  const planned = plan(await ask(gather(parsed, context, ownVersion(), await preset(parsed, context)), context), context);
   await confirm(planned, context);
   const written = await write(planned, context);
   if (planned.args.dryRun) return EXIT.ok;

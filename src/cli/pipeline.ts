@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { PackageManagerName } from '../generate';
 import { HybridServerlessSettings } from '../options';
-import { isAuthOn, placeholdersIn, Resolution, resolve, SETTINGS, withDefaults } from '../settings';
+import { presetSource } from '../preset/load';
+import { isAuthOn, placeholdersIn, Resolution, resolve, SETTING_KEYS, SETTINGS, withDefaults } from '../settings';
 import { TOPOLOGIES } from '../topologies';
 import { checkProjectName, show } from '../validate';
 import { CliArgs, DEFAULT_DIRECTORY, formatTargetDir, ParsedArgs } from './args';
@@ -14,6 +15,7 @@ import {
 import { COMMIT_MESSAGE, commandsFor, initGit, installProject, packageManagerFrom } from './install';
 import type { Context } from './main';
 import { cdCommand, finishCommand, installOnlyCommand, nextSteps } from './next-steps';
+import { CliPreset, fetchPreset } from './preset';
 import { askAuth, askEnvironmentName, askMissing, askWithPrompts, parseYesNo, yesNoQuestion } from './questions';
 import { setInterruptMessage } from './signals';
 import { directoryProblem, projectNameFor, targetProblem } from './target';
@@ -36,8 +38,10 @@ export interface Gathered {
   readonly name?: string;
   /** What the new repo installs this package from. */
   readonly packageSpec: string;
-  /** Every setting given, with where it came from (flags over the answers file). */
+  /** Every setting given, with where it came from (flags over the answers file, both over the preset's defaults). */
   readonly given: GivenSettings;
+  /** The company preset (`--preset`). */
+  readonly preset?: CliPreset;
 }
 
 /** 4. What will be written: the target, the name, and the settings resolved once. */
@@ -53,6 +57,19 @@ export interface Plan {
   readonly settings: HybridServerlessSettings;
   /** The same, resolved: defaults applied, environments resolved. */
   readonly resolution: Resolution;
+  readonly preset?: CliPreset;
+}
+
+/**
+ * 1b. `--preset`: fetched and loaded before anything is asked (its locked values are not asked, its defaults are the
+ * questions' defaults). Skipped when the command line is wrong already: those problems are reported first.
+ */
+export async function preset(parsed: ParsedArgs, context: Context): Promise<CliPreset | undefined> {
+  const { args, problems } = parsed;
+  if (args.preset === undefined || problems.length > 0 || args.help || args.version) return undefined;
+  if (args.preset.trim() === '') throw new UsageError([{ label: '--preset', message: 'needs a preset: an npm package such as @acme/hybrid-preset, or a path.' }]);
+  context.out(dim(`Reading the preset ${args.preset} …`));
+  return (context.fetchPreset ?? fetchPreset)(args.preset.trim(), context.cwd);
 }
 
 /**
@@ -60,7 +77,7 @@ export interface Plan {
  * given, and checks each. Without prompts the settings not given take their defaults, so the
  * whole set is checked now. Throws a `UsageError` listing every problem.
  */
-export function gather({ args, problems: parseProblems }: ParsedArgs, context: Context, version: string): Gathered {
+export function gather({ args, problems: parseProblems }: ParsedArgs, context: Context, version: string, fetched?: CliPreset): Gathered {
   const { cwd } = context;
   const problems: Problem[] = [...parseProblems];
   let answers: ReturnType<typeof readAnswers>['answers'] = { settings: {} };
@@ -78,6 +95,7 @@ export function gather({ args, problems: parseProblems }: ParsedArgs, context: C
     given.environments = { value: [{ name: args.environment }], label: '--environment' };
   }
   const interactive = context.interactive && !args.yes && args.answers === undefined;
+  if (fetched) problems.push(...withPreset(given, fetched));
 
   // The directory and the project name; a name given outright is used as is, or refused: never silently changed.
   const directory = args.directory !== undefined ? formatTargetDir(args.directory) : directoryFromName(answers.name);
@@ -114,7 +132,35 @@ export function gather({ args, problems: parseProblems }: ParsedArgs, context: C
     }
   }
   if (problems.length > 0) throw new UsageError(problems);
-  return { args, interactive, directory, name, packageSpec, given };
+  return { args, interactive, directory, name, packageSpec, given, preset: fetched };
+}
+
+/**
+ * Adds the preset's values to what was given: a locked value given otherwise is a problem naming the preset (a
+ * repeat of it is fine); a default stays the preset's unless given.
+ */
+function withPreset(given: GivenSettings, { preset: loaded }: CliPreset): Problem[] {
+  const problems: Problem[] = [];
+  const source = presetSource(loaded.name);
+  for (const key of SETTING_KEYS) {
+    const locked = (loaded.locked as Record<string, unknown>)[key];
+    const fallback = (loaded.defaults as Record<string, unknown>)[key];
+    const mine = given[key];
+    if (locked !== undefined) {
+      if (mine && JSON.stringify(mine.value) !== JSON.stringify(locked)) {
+        problems.push({ label: mine.label, message: `${show(mine.value)} differs from ${show(locked)}, which ${source} locks; leave it out (the preset's value applies).` });
+      }
+      given[key] = { value: locked, label: `${key} (locked by ${source})`, preset: 'locked' };
+    } else if (fallback !== undefined && !mine) {
+      given[key] = { value: fallback, label: `${key} (from ${source})`, preset: 'default' };
+    }
+  }
+  return problems;
+}
+
+/** What was given on the command line, in the answers file and the terminal: not the preset's values. */
+function ownValues(given: GivenSettings): GivenSettings {
+  return Object.fromEntries(Object.entries(given).filter(([, entry]) => !entry.preset)) as GivenSettings;
 }
 
 /**
@@ -167,7 +213,11 @@ export function plan(gathered: Gathered, context: Context): Plan {
     if (derived.note) context.out(yellow(derived.note));
     name = derived.name!;
   }
-  const settings = valuesOf(given);
+  const settings = valuesOf(ownValues(given));
+  const resolution = resolve([...(gathered.preset ? [gathered.preset.preset.layer] : []), { source: 'the CLI', values: settings }]);
+  // What only the whole can show: an environment that sets a value the preset locks.
+  const locks = resolution.problems.filter((problem) => gathered.preset && problem.message.includes('locks it to'));
+  if (locks.length > 0) throw new UsageError(locks.map((problem) => ({ label: problem.key, message: problem.message })));
   return {
     args,
     interactive: gathered.interactive,
@@ -177,7 +227,8 @@ export function plan(gathered: Gathered, context: Context): Plan {
     packageSpec: gathered.packageSpec,
     pm: packageManagerFrom(context.env.npm_config_user_agent),
     settings,
-    resolution: resolve([{ source: 'the CLI', values: settings }]),
+    resolution,
+    preset: gathered.preset,
   };
 }
 
@@ -201,6 +252,7 @@ export async function write(planned: Plan, context: Context): Promise<WriteResul
     settings: planned.settings,
     packageSpec: planned.packageSpec,
     packageManager: planned.pm,
+    preset: planned.preset,
     dryRun: args.dryRun,
     force: args.force,
     generator: context.generator,
@@ -314,7 +366,8 @@ function directoryProblems(directory: string, cwd: string, force: boolean, nameF
 }
 
 /** Every setting as it will be written, the placeholders marked, for the confirmation. */
-function summaryOf({ targetPath, resolution }: Plan): string {
+function summaryOf(planned: Plan): string {
+  const { targetPath, resolution } = planned;
   const { settings, environments } = resolution;
   const placeholders = placeholdersIn(settings);
   const rows: Array<[string, string]> = [['directory', targetPath], ['environments', environments.map((e) => e.name).join(', ')],
@@ -324,7 +377,9 @@ function summaryOf({ targetPath, resolution }: Plan): string {
       const shown = spec.kind === 'boolean' ? (value ? 'yes' : 'no')
         : spec.choices?.find((choice) => choice.value === value)?.title ?? (Array.isArray(value) ? value.join(', ')
           : typeof value === 'object' ? Object.entries(value).map(([key, item]) => `${key}=${item}`).join(', ') : String(value));
-      return [[spec.key, `${shown}${placeholders.includes(spec.key) ? yellow(' (placeholder)') : ''}`]];
+      const fromPreset = planned.preset && resolution.sources[spec.key] === planned.preset.preset.layer.source
+        ? dim(` (${planned.preset.preset.locked[spec.key] !== undefined ? 'locked by' : 'from'} the preset)`) : '';
+      return [[spec.key, `${shown}${placeholders.includes(spec.key) ? yellow(' (placeholder)') : ''}${fromPreset}`]];
     }),
     ['sign-in', isAuthOn(settings.auth) ? `${settings.auth.issuer} (client ${settings.auth.clientId}, secret ${settings.auth.clientSecret})` : 'no']];
   const width = Math.max(...rows.map(([key]) => key.length)) + 2;

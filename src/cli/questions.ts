@@ -180,7 +180,9 @@ export async function askMissing(options: {
   }
   const settings: GivenSettings = { ...options.given };
   for (const spec of SETTINGS) {
-    if (settings[spec.key] || spec.ask === false || !isWanted(spec, settings)) continue;
+    // A preset's default is offered as the question's default; its locked values are not asked.
+    if ((settings[spec.key] && settings[spec.key]!.preset !== 'default') || spec.ask === false || !isWanted(spec, settings)) continue;
+    const offered = settings[spec.key];
     for (;;) {
       for (const line of hintLines(spec, settings)) options.note?.(dim(line));
       const question = settingQuestion(spec, settings);
@@ -197,7 +199,9 @@ export async function askMissing(options: {
         options.warn(problem);
         continue;
       }
-      settings[spec.key] = { value: normalize(spec, answer), label: spec.key };
+      const value = normalize(spec, answer);
+      // The preset's default kept: it stays the preset's, so that its next version reaches the repo.
+      if (!(offered && JSON.stringify(offered.value) === JSON.stringify(value))) settings[spec.key] = { value, label: spec.key };
       break;
     }
   }

@@ -8,7 +8,7 @@ import {
 /**
  * Resolution: the given settings, layer over layer, with the registry's defaults under them,
  * checked by the registry's validators. One pass serves the project type (`.projenrc.ts`), the
- * CLI (its answers file, flags and prompts) and, to come, a company preset (defaults and locked
+ * CLI (its answers file, flags and prompts) and a company preset (src/preset/: defaults and locked
  * values between the built-in defaults and the team's own).
  */
 
@@ -34,8 +34,13 @@ export interface SettingsLayer {
   /** Who gave them, for messages: `.projenrc.ts`, `answers.json`, `the preset @acme/platform`. */
   readonly source: string;
   readonly values: HybridServerlessSettings;
-  /** Settings this layer fixes: a later layer that gives another value is refused, naming this one. */
+  /**
+   * Settings this layer fixes: a later layer that gives another value is refused, naming this one (and so is an
+   * environment of a later layer that sets a locked per-environment setting to another value).
+   */
   readonly locked?: readonly SettingKey[];
+  /** The other way out of a refused value, for the message: `or ask the preset's owners to …`. @default - none */
+  readonly lockHint?: string;
 }
 
 /** Every setting resolved once, with where each given value came from and every problem. */
@@ -119,7 +124,7 @@ function merge(layers: readonly SettingsLayer[]): Pick<Resolution, 'given' | 'so
       if (value === undefined) continue;
       const lock = lockedBy.get(key);
       if (lock && JSON.stringify(value) !== JSON.stringify(given[key])) {
-        problems.push({ key, message: `is set by ${lock.source} to ${show(given[key])}, which does not allow another value; remove it from ${layer.source}.` });
+        problems.push({ key, message: lockMessage(key, value, given[key], layer, lock) });
         continue;
       }
       given[key] = value;
@@ -127,7 +132,25 @@ function merge(layers: readonly SettingsLayer[]): Pick<Resolution, 'given' | 'so
     }
     for (const key of layer.locked ?? []) lockedBy.set(key, layer);
   }
+  // A locked setting holds in every environment: an environment of a later layer may repeat it, not change it.
+  const environments = Array.isArray(given.environments) ? given.environments as unknown[] : [];
+  const environmentsFrom = layers.find((layer) => layer.source === sources.environments);
+  for (const [key, lock] of lockedBy) {
+    if (!(ENVIRONMENT_KEYS as readonly string[]).includes(key) || environmentsFrom === lock) continue;
+    environments.forEach((entry, i) => {
+      const own = (entry as Record<string, unknown> | null)?.[key];
+      if (own !== undefined && JSON.stringify(own) !== JSON.stringify(given[key])) {
+        problems.push({ key: `environments[${i}].${key}`, message: lockMessage(`environments[${i}].${key}`, own, given[key], environmentsFrom!, lock) });
+      }
+    });
+  }
   return { given: given as HybridServerlessSettings, sources, problems };
+}
+
+/** A value a locked layer refuses: who sets what, who locks it to what, and the ways out. */
+function lockMessage(key: string, value: unknown, locked: unknown, layer: SettingsLayer, lock: SettingsLayer): string {
+  return `${layer.source} sets ${show(value)}, but ${lock.source} locks it to ${show(locked)}. Remove ${key} from ` +
+    `${layer.source} (the locked value applies)${lock.lockHint ? `, ${lock.lockHint}` : ''}.`;
 }
 
 /** Resolves the layers once: the settings, the environments, where each value came from, every problem. */

@@ -1,37 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PromptObject } from 'prompts';
-import { everySettingFlag, settingsAsked, tempDir } from './util';
-import { Discover, discoveryUrl } from '../../src/cli/discovery';
-import { Context, run } from '../../src/cli/main';
+import { everySettingFlag, runInProcess, settingsAsked, tempDir } from './util';
+import { discoveryUrl } from '../../src/cli/discovery';
 import { Ask, shortQuestion } from '../../src/cli/questions';
 import { CancelledError } from '../../src/cli/ui';
-import type { GenerateOptions } from '../../src/generate';
 import { Topology } from '../../src/options';
-
-/** Runs the CLI in-process with a stand-in generator that records what it was given. */
-async function runInProcess(argv: string[], options: { cwd: string; interactive?: boolean; ask?: Ask; discover?: Discover }) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const generated: GenerateOptions[] = [];
-  const context: Context = {
-    cwd: options.cwd,
-    interactive: options.interactive ?? false,
-    env: {},
-    out: (text) => out.push(text),
-    err: (text) => err.push(text),
-    ask: options.ask,
-    // No network: the provider's discovery document cannot be read, unless a test gives one.
-    discover: options.discover ?? (async (issuer) => ({ url: discoveryUrl(issuer), problem: 'the host name was not found (ENOTFOUND; offline?)' })),
-    generator: (generateOptions) => {
-      generated.push(generateOptions);
-      fs.writeFileSync(path.join(generateOptions.outdir, 'package.json'), '{}');
-      return { files: ['package.json'] };
-    },
-  };
-  const code = await run(argv, context);
-  return { code, out: out.join('\n'), err: err.join('\n'), generated };
-}
 
 /** Answers every question with its default, recording the questions. */
 function defaultsAsker(questions: Array<PromptObject<'value'>>, overrides: Record<string, string> = {}): Ask {

@@ -2,6 +2,10 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Discover, discoveryUrl } from '../../src/cli/discovery';
+import { Context, run } from '../../src/cli/main';
+import type { Ask } from '../../src/cli/questions';
+import type { GenerateOptions } from '../../src/generate';
 import { HybridServerlessSettings } from '../../src/options';
 import { SettingKey, SETTINGS, SettingSpec, withDefaults } from '../../src/settings';
 
@@ -180,3 +184,28 @@ export function fakeBin(scripts: Record<string, string>): string {
   }
   return dir;
 }
+
+/** Runs the CLI in-process with a stand-in generator that records what it was given. */
+export async function runInProcess(argv: string[], options: { cwd: string; interactive?: boolean; ask?: Ask; discover?: Discover }) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const generated: GenerateOptions[] = [];
+  const context: Context = {
+    cwd: options.cwd,
+    interactive: options.interactive ?? false,
+    env: {},
+    out: (text) => out.push(text),
+    err: (text) => err.push(text),
+    ask: options.ask,
+    // No network: the provider's discovery document cannot be read, unless a test gives one.
+    discover: options.discover ?? (async (issuer) => ({ url: discoveryUrl(issuer), problem: 'the host name was not found (ENOTFOUND; offline?)' })),
+    generator: (generateOptions) => {
+      generated.push(generateOptions);
+      fs.writeFileSync(path.join(generateOptions.outdir, 'package.json'), '{}');
+      return { files: ['package.json'] };
+    },
+  };
+  const code = await run(argv, context);
+  return { code, out: out.join('\n'), err: err.join('\n'), generated };
+}
+
