@@ -3,6 +3,7 @@ import * as path from 'path';
 import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand, StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { CreatePolicyCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ListResourceRecordSetsCommand, Route53Client } from '@aws-sdk/client-route-53';
 import { CorporateNetwork, createCorporateNetwork, MOTO_ACCOUNT, Moto, startMoto } from './moto';
@@ -16,6 +17,9 @@ import { createWithSharedInstall, freshDir, packTarball, run, Run, templateOf } 
 // topology (the last test); tried with ALB to Lambda and a frontend, the same AttributeError and an empty stack.
 const REGION = 'eu-west-1';
 const DOMAIN = 'orders.corp.example.com';
+/** What the landing zone of the first rehearsal requires. */
+const BOUNDARY = 'acme-boundary';
+const TAGS = { 'cost-centre': '4711', 'owner': 'orders-team' };
 // A deploy builds first (type-check, tests, synth): minutes on two loaded cores.
 const DEPLOY_TIMEOUT = 8 * 60 * 1000;
 
@@ -31,12 +35,14 @@ describe('a deploy rehearsal against moto, the AWS stand-in', () => {
   }, 60_000);
   afterAll(async () => moto?.stop());
 
-  /** Generates a repo with the CLI from the tarball, for the network in moto. */
-  const generate = (name: string, topology: string) => {
+  /** Generates a repo with the CLI from the tarball, for the network in moto; `answers` for what has no flag. */
+  const generate = (name: string, topology: string, answers?: object) => {
+    const answersFile = path.join(parent, `${name}.answers.json`);
+    if (answers) fs.writeFileSync(answersFile, JSON.stringify(answers));
     createWithSharedInstall(tarball, parent, [name, '--yes', '--topology', topology, '--no-frontend', '--domain', DOMAIN,
       '--vpc-id', network.vpcId, '--subnet-ids', network.subnetIds.join(','), '--hosted-zone-id', network.hostedZoneId,
       '--certificate-arn', network.certificateArn, '--corporate-cidrs', '10.0.0.0/8',
-      '--account', MOTO_ACCOUNT, '--region', REGION, '--no-git']);
+      '--account', MOTO_ACCOUNT, '--region', REGION, '--no-git', ...(answers ? ['--answers', answersFile] : [])]);
     return path.join(parent, name);
   };
   const aws = (command: string, args: string[], cwd: string) =>
@@ -53,7 +59,15 @@ describe('a deploy rehearsal against moto, the AWS stand-in', () => {
    * (30 s here). A custom qualifier in the repo's cdk.json would then have to be passed with `--qualifier`.
    */
   const bootstrap = (repo: string): Run => (bootstrapped ??= aws(path.join(repo, 'node_modules', '.bin', 'cdk'),
-    ['bootstrap', `aws://${MOTO_ACCOUNT}/${REGION}`], parent));
+    bootstrapArguments(repo), parent));
+  /** The arguments of `cdk bootstrap` that the repo's docs/architecture.md gives for `dev`, as a team copies them. */
+  const bootstrapArguments = (repo: string): string[] => {
+    const docs = fs.readFileSync(path.join(repo, 'docs', 'architecture.md'), 'utf-8');
+    const line = docs.split('\n').find((l) => l.startsWith(`npx cdk bootstrap aws://${MOTO_ACCOUNT}/${REGION}`));
+    if (!line) throw new Error('docs/architecture.md gives no cdk bootstrap command for the environment');
+    // The docs quote only words with spaces; these have none.
+    return line.replace(/^npx cdk /, '').split(/\s+/);
+  };
 
   const cloudFormation = () => new CloudFormationClient(moto.client(REGION));
   const stackStatus = async (stack: string) =>
@@ -65,8 +79,16 @@ describe('a deploy rehearsal against moto, the AWS stand-in', () => {
   const template = (repo: string, stack: string) =>
     JSON.parse(fs.readFileSync(templateOf(repo, 'dev', stack), 'utf-8')) as { Resources: Record<string, { Type: string }> };
 
-  test('ALB to Lambda: the real cdk bootstrap and cdk deploy bring the stack to CREATE_COMPLETE, with function, load balancer and record', async () => {
-    const repo = generate('orders-app', 'alb-lambda');
+  test('ALB to Lambda, in a landing zone that requires a boundary and tags: the real cdk bootstrap (as the docs give it) and cdk deploy ' +
+    'bring the stack to CREATE_COMPLETE, with function, load balancer and record, the boundary on every role and the tags', async () => {
+    // The landing zone's boundary: the platform team's policy, in the account before anything is bootstrapped.
+    const iam = new IAMClient(moto.client(REGION));
+    await iam.send(new CreatePolicyCommand({
+      PolicyName: BOUNDARY,
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+    })).catch((error) => { if (error.name !== 'EntityAlreadyExistsException') throw error; });
+    const repo = generate('orders-app', 'alb-lambda', { permissionsBoundary: BOUNDARY, tags: TAGS });
+    expect(fs.readFileSync(path.join(repo, '.projenrc.ts'), 'utf-8')).toContain(`permissionsBoundary: '${BOUNDARY}'`);
     const bootstrapping = bootstrap(repo);
     expect(bootstrapping.output).toContain(`Environment aws://${MOTO_ACCOUNT}/${REGION} bootstrapped`);
     expect(bootstrapping.status).toBe(0);
@@ -107,6 +129,28 @@ describe('a deploy rehearsal against moto, the AWS stand-in', () => {
     }));
     const record = ResourceRecordSets?.find((set) => set.Name === `${DOMAIN}.` && set.Type === 'A');
     expect(record?.AliasTarget?.DNSName?.toLowerCase()).toContain(LoadBalancers![0].DNSName!.toLowerCase());
+
+    // The landing zone: every role, the app's and the bootstrap stack's, has the boundary; the resources the tags.
+    const boundaryArn = `arn:aws:iam::${MOTO_ACCOUNT}:policy/${BOUNDARY}`;
+    const tagList = Object.entries(TAGS).map(([Key, Value]) => ({ Key, Value }));
+    const appRoles = resources.filter((r) => r.ResourceType === 'AWS::IAM::Role');
+    const bootstrapRoles = (await stackResources('CDKToolkit')).filter((r) => r.ResourceType === 'AWS::IAM::Role');
+    expect([appRoles.length, bootstrapRoles.length]).toEqual([1, 5]); // the function's; file and image publishing, lookup, deploy, execution
+    for (const role of [...appRoles, ...bootstrapRoles]) {
+      const { Role } = await iam.send(new GetRoleCommand({ RoleName: role.PhysicalResourceId }));
+      expect([role.LogicalResourceId, Role?.PermissionsBoundary?.PermissionsBoundaryArn]).toEqual([role.LogicalResourceId, boundaryArn]);
+      // The app tags its resources itself; the bootstrap stack's tags reach its resources through CloudFormation's
+      // stack tags, which moto does not propagate: they are checked on the stack.
+      if (appRoles.includes(role)) expect(Role?.Tags).toEqual(expect.arrayContaining(tagList));
+    }
+    const toolkit = (await cloudFormation().send(new DescribeStacksCommand({ StackName: 'CDKToolkit' }))).Stacks?.[0];
+    expect(toolkit?.Tags).toEqual(expect.arrayContaining(tagList));
+    // moto's Lambda and ELBv2 drop the Tags of what its CloudFormation creates (its IAM keeps them, above): for the
+    // function and the load balancer, the deployed template's tags are checked.
+    for (const type of ['AWS::Lambda::Function', 'AWS::ElasticLoadBalancingV2::LoadBalancer']) {
+      const deployedTemplate = Object.values(template(repo, 'OrdersApp').Resources).find((r) => r.Type === type) as any;
+      expect([type, deployedTemplate.Properties.Tags]).toEqual([type, expect.arrayContaining(tagList)]);
+    }
   });
 
   // moto 5 cannot build this topology. Its CloudFormation fails on `Fn::GetAtt [endpoint, NetworkInterfaceIds]` (the
