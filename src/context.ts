@@ -1,7 +1,7 @@
 import type { HybridConfig } from './constructs/config';
 import { packAcknowledgementRows, PackAcknowledgementRow } from './constructs/pack-acknowledgements';
-import { OidcAuthSettings, SwitchedOffCheck, Topology } from './options';
-import { configOf, placeholdersIn, resolveAuth, ResolvedEnvironment, ResolvedSettings, SETTINGS } from './settings';
+import { SwitchedOffCheck, Topology } from './options';
+import { configOf, placeholdersIn, resolveAuth, ResolvedAuth, ResolvedEnvironment, ResolvedSettings, SETTINGS } from './settings';
 import { IN_BUILD_ENV } from './tasks';
 import { dependencyRows, INSTALL_SCRIPTS, RaisedDependency } from './tested-set';
 import {
@@ -56,7 +56,7 @@ export interface TemplateContext {
     /** What its landing zone requires (permissions boundary, tags), for the docs; false when nothing. */
     readonly landingZone: ReturnType<typeof landingZoneOf>;
     /** Its sign-in with the defaults applied, or false for none. */
-    readonly signIn: Required<OidcAuthSettings> | false;
+    readonly signIn: ResolvedAuth | false;
     /** It as the generated config holds it (`configOf`: every setting of the registry, in its order). */
     readonly config: Record<string, unknown>;
   }>;

@@ -1,3 +1,6 @@
 export { HybridServerlessApp } from './project';
-export { EnvironmentSettings, HybridServerlessAppOptions, HybridServerlessSettings, OidcAuthSettings, SwitchedOffCheck, Topology } from './options';
+export {
+  EnvironmentSettings, HybridServerlessAppOptions, HybridServerlessSettings, MachineAuthSettings, MachineClaim, OidcAuthSettings,
+  SwitchedOffCheck, Topology,
+} from './options';
 export { HybridServerlessAppBaseOptions } from './base-options.generated';

@@ -281,6 +281,51 @@ export interface OidcAuthSettings {
    * @default - 443 to anywhere (`0.0.0.0/0`), through the VPC's NAT or the corporate network
    */
   readonly providerCidrs?: string[];
+  /**
+   * Machine callers: scripts and services that call `/api/*` with `Authorization: Bearer <JWT>` from their own
+   * identity provider (client credentials), verified by the load balancer (RS256, `iss`, `exp`, the audience and
+   * claims below) instead of the browser sign-in. Set in `.projenrc.ts` or the answers file (no CLI question).
+   * @default - none: every call signs in as a person
+   */
+  readonly machine?: MachineAuthSettings;
+}
+
+/** A claim the load balancer requires of a machine caller's token, besides `iss` and `exp`. */
+export interface MachineClaim {
+  /** The claim's name, e.g. `scope`; not `exp`, `iss`, `nbf` or `iat` (always checked). */
+  readonly name: string;
+  /**
+   * How the token writes it: `single-string` (one string, e.g. `"azp": "billing"`), `string-array` (a JSON array,
+   * e.g. `"roles": ["orders.read"]`) or `space-separated-values` (e.g. `"scope": "orders.read orders.write"`).
+   * A string rather than an enum, so that the answers file and `.projenrc.ts` spell it alike.
+   */
+  readonly format: string;
+  /** The accepted values: 1 to 10, each at most 256 characters (no spaces for `space-separated-values`). */
+  readonly values: string[];
+}
+
+/**
+ * The identity provider of machine callers, for the load balancer's JWT verification (`jwt-validation`). Its key
+ * set must be reachable from the load balancer on a public endpoint, at most 150 KB and 10 keys; RS256 only.
+ */
+export interface MachineAuthSettings {
+  /** The issuer, exactly as the tokens' `iss` has it (https). */
+  readonly issuer: string;
+  /** The provider's JWKS endpoint (https, public, at most 256 characters), e.g. `<issuer>/.well-known/jwks.json`. */
+  readonly jwksEndpoint: string;
+  /**
+   * The `aud` the tokens must carry (a single string; give `aud` in `claims` as `string-array` if the provider
+   * writes a list). `audience` or `claims` is required: without either, any token of the issuer would do.
+   * @default - none
+   */
+  readonly audience?: string;
+  /** More claims the tokens must carry (at most 10 together with `audience`). @default [] */
+  readonly claims?: MachineClaim[];
+  /**
+   * The CIDRs of the JWKS endpoint: the load balancer's egress on 443 for it.
+   * @default - 443 to anywhere (`0.0.0.0/0`), through the VPC's NAT
+   */
+  readonly jwksCidrs?: string[];
 }
 
 /**

@@ -564,3 +564,72 @@ export const checkNpmRegistry: Check<unknown> = (value) => {
   if (url.search || url.hash) return `${show(value)} must not have a query or fragment, ${example}.`;
   return undefined;
 };
+
+/** The claims the load balancer always checks, which a machine caller's settings may not name (AWS refuses them). */
+const ALWAYS_CHECKED_CLAIMS = ['exp', 'iss', 'nbf', 'iat'];
+const CLAIM_FORMATS = ['single-string', 'string-array', 'space-separated-values'];
+const MACHINE_FIELDS = ['issuer', 'jwksEndpoint', 'audience', 'claims', 'jwksCidrs'];
+/** The load balancer's limit on additional claims per rule (the audience counts as one). */
+export const MAX_MACHINE_CLAIMS = 10;
+
+/**
+ * `auth.machine`: the machine callers' provider, as the load balancer's JWT verification takes it. Every problem,
+ * each naming its field (`jwksEndpoint`, `claims[1].values`).
+ */
+export function checkMachine(value: unknown): Array<{ field?: string; message: string }> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return [{ message: `${show(value)} must be the machine callers' provider: { issuer, jwksEndpoint, audience?, claims?, jwksCidrs? }.` }];
+  }
+  const machine = value as Record<string, unknown>;
+  const problems: Array<{ field?: string; message: string }> = [];
+  const add = (field: string, message: string | undefined) => { if (message) problems.push({ field, message }); };
+  for (const field of Object.keys(machine).filter((key) => !MACHINE_FIELDS.includes(key))) {
+    add(field, `is not a field of auth.machine; they are ${MACHINE_FIELDS.join(', ')}.`);
+  }
+  add('issuer', machine.issuer === undefined ? 'is required: the tokens\' `iss`, exactly.' : checkIssuer(machine.issuer));
+  if (machine.jwksEndpoint === undefined) {
+    add('jwksEndpoint', 'is required: the provider\'s key set, e.g. "https://login.example.com/.well-known/jwks.json".');
+  } else {
+    const problem = checkHttpsUrl(machine.jwksEndpoint);
+    add('jwksEndpoint', problem ?? ((machine.jwksEndpoint as string).length > 256 ? 'is over 256 characters, the load balancer\'s limit.' : undefined));
+  }
+  if (machine.audience !== undefined && !(isString(machine.audience) && /^[\x21-\x7e]{1,256}$/.test(machine.audience))) {
+    add('audience', `${show(machine.audience)} is not an audience: 1 to 256 visible characters, no spaces, as the tokens' \`aud\` has it.`);
+  }
+  const claims = machine.claims ?? [];
+  if (!Array.isArray(claims)) {
+    add('claims', 'must be a list of { name, format, values }.');
+  } else {
+    const names = machine.audience !== undefined ? ['aud'] : [];
+    claims.forEach((claim, i) => {
+      const at = `claims[${i}]`;
+      if (claim === null || typeof claim !== 'object' || Array.isArray(claim)) return add(at, `${show(claim)} must be { name, format, values }.`);
+      const { name, format, values } = claim as Record<string, unknown>;
+      if (!isString(name) || !/^[\x21-\x7e]{1,256}$/.test(name)) add(`${at}.name`, `${show(name)} is not a claim name.`);
+      else if (ALWAYS_CHECKED_CLAIMS.includes(name)) add(`${at}.name`, `"${name}" is always checked by the load balancer: leave it out.`);
+      else if (names.includes(name)) add(`${at}.name`, `"${name}" is named twice${name === 'aud' ? ' (audience is the aud claim)' : ''}.`);
+      else names.push(name);
+      if (!isString(format) || !CLAIM_FORMATS.includes(format)) add(`${at}.format`, `${show(format)} is not one of ${CLAIM_FORMATS.join(', ')}.`);
+      if (!Array.isArray(values) || values.length === 0 || values.length > 10) {
+        add(`${at}.values`, 'must be a list of 1 to 10 values.');
+      } else {
+        const bad = values.find((v) => !isString(v) || v.length === 0 || v.length > 256 || (format === 'space-separated-values' && /\s/.test(v)));
+        if (bad !== undefined) add(`${at}.values`, `${show(bad)} is not a value: 1 to 256 characters${format === 'space-separated-values' ? ', no spaces' : ''}.`);
+      }
+    });
+    if (names.length > MAX_MACHINE_CLAIMS) {
+      add('claims', `names ${names.length} claims with the audience; the load balancer checks at most ${MAX_MACHINE_CLAIMS}.`);
+    }
+    if (machine.audience === undefined && claims.length === 0) {
+      problems.push({ message: 'needs an audience or claims: without either, any token of the issuer would be let in, whoever it was issued for.' });
+    }
+  }
+  if (machine.jwksCidrs !== undefined) {
+    const cidrs = machine.jwksCidrs;
+    if (!Array.isArray(cidrs) || cidrs.length === 0) {add('jwksCidrs', 'must be a list of the CIDRs the JWKS endpoint is in; leave it out to allow 443 anywhere.');} else {
+      add('jwksCidrs', cidrs.map((cidr) => (isString(cidr) && /\/0$/.test(cidr) ? `${show(cidr)} is anywhere: leave jwksCidrs out for that.` : checkCidr(cidr)))
+        .find(Boolean) ?? (cidrs.find((c, i) => cidrs.indexOf(c) !== i) !== undefined ? 'lists a CIDR twice.' : undefined));
+    }
+  }
+  return problems;
+}

@@ -16,6 +16,7 @@ export const MANAGED_CHECK_IDS: readonly string[] = [
   'alb-host-header',
   'alb-sign-in',
   'alb-sign-in-egress',
+  'alb-machine-callers',
   'function-sign-in-environment',
   'dns-alias',
   'function-runtime',

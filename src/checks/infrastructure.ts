@@ -28,6 +28,11 @@ const text = (title: string) => () => title;
 const alb = (target: CheckTarget) => target.app.alb as InternalAlb;
 /** The sign-in's egress rules of the load balancer's security group. */
 const SIGN_IN_EGRESS = 'HTTPS to the identity provider (sign-in)';
+/** Its egress rules to the machine callers' key set. */
+const MACHINE_EGRESS = 'HTTPS to the JWKS endpoint (machine callers)';
+/** Whether a listener rule is the machine callers' (it takes only requests with a bearer token). */
+const isMachineRule = (rule: any) => (rule.Properties.Conditions ?? []).some((condition: any) => condition.Field === 'http-header'
+  && condition.HttpHeaderConfig?.HttpHeaderName === 'Authorization');
 
 const LOAD_BALANCER: CheckGroup = {
   title: text('the internal load balancer'),
@@ -128,15 +133,17 @@ const LOAD_BALANCER: CheckGroup = {
     },
     {
       id: 'alb-egress-endpoints-only',
-      title: (t) => `sends traffic only to the app's own endpoints${t.config.auth ? ' (and the identity provider)' : ''}, on 443`,
+      title: (t) => `sends traffic only to the app's own endpoints${t.config.auth ? ' (and the identity provider)' : ''}` +
+        `${t.config.auth?.machine ? ' (and the machine callers\' key set)' : ''}, on 443`,
       run: (t) => {
         // CDK writes a group's own rules inline where it can, and separately where it must.
         const rules: any[] = [
           ...t.resources[t.albGroupId()].Properties.SecurityGroupEgress ?? [],
           ...Object.values(t.find('AWS::EC2::SecurityGroupEgress')).map((rule) => rule.Properties),
         ];
-        // The sign-in's egress to the identity provider is checked by alb-sign-in-egress.
-        const signIn = (rule: any) => t.config.auth !== undefined && rule.Description === SIGN_IN_EGRESS;
+        // The sign-in's egress to the identity provider is checked by alb-sign-in-egress, the key set's by alb-machine-callers.
+        const signIn = (rule: any) => (t.config.auth !== undefined && rule.Description === SIGN_IN_EGRESS)
+          || (t.config.auth?.machine !== undefined && rule.Description === MACHINE_EGRESS);
         for (const rule of rules.filter((egress) => !signIn(egress))) {
           if (rule.IpProtocol === 'icmp') {
             // CDK's placeholder rule when a group may send nothing at all.
@@ -187,8 +194,9 @@ const SIGN_IN: CheckGroup = {
           expect(JSON.stringify(rules)).not.toContain('authenticate-oidc');
           return;
         }
-        // An API rule comes first, so that no call under /api/ is ever redirected.
-        const ordered = [...rules].sort((a, b) => a.Properties.Priority - b.Properties.Priority);
+        // An API rule comes first, so that no call under /api/ is ever redirected. The machine callers' rule (bearer
+        // tokens only) is checked by alb-machine-callers.
+        const ordered = rules.filter((rule) => !(auth.machine && isMachineRule(rule))).sort((a, b) => a.Properties.Priority - b.Properties.Priority);
         expect(isApiRule(ordered[0])).toBe(true);
         for (const rule of ordered) {
           const [authenticate, forward, ...more] = rule.Properties.Actions;
@@ -226,6 +234,56 @@ const SIGN_IN: CheckGroup = {
           .filter((rule: any) => rule.Description === SIGN_IN_EGRESS)
           .map((rule: any) => ({ cidr: rule.CidrIp ?? rule.CidrIpv6, protocol: rule.IpProtocol, fromPort: rule.FromPort, toPort: rule.ToPort }));
         expect(egress).toEqual((t.config.auth?.providerCidrs ?? []).map((cidr) => ({ cidr, protocol: 'tcp', fromPort: 443, toPort: 443 })));
+      },
+    },
+    {
+      id: 'alb-machine-callers',
+      title: (t) => (t.config.auth?.machine
+        ? 'verifies machine callers\' bearer tokens on /api/* (issuer, key set, audience and claims) before forwarding, ' +
+          'ahead of the sign-in; fetches the key set on 443 only'
+        : 'verifies no bearer tokens (auth.machine is off in this environment)'),
+      run: (t) => {
+        const rules = t.httpsRules();
+        const machine = t.config.auth?.machine;
+        if (!machine) {
+          expect(JSON.stringify(rules)).not.toContain('jwt-validation');
+          return;
+        }
+        const [rule, ...more] = rules.filter((candidate) => JSON.stringify(candidate.Properties.Actions).includes('jwt-validation'));
+        expect(more).toEqual([]);
+        expect(rule).toBeDefined();
+        // Bearer requests to /api/* for the app's host name only: pages and calls without a token keep the sign-in.
+        expect(rule.Properties.Conditions).toEqual(expect.arrayContaining([
+          expect.objectContaining({ Field: 'host-header', HostHeaderConfig: { Values: [t.config.domain] } }),
+          expect.objectContaining({ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }),
+          { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'Authorization', Values: ['Bearer *'] } },
+        ]));
+        // It wins over every other rule, for bearer requests only.
+        for (const other of rules.filter((candidate) => candidate !== rule)) expect(rule.Properties.Priority).toBeLessThan(other.Properties.Priority);
+        const claims = [...(machine.audience ? [{ Format: 'single-string', Name: 'aud', Values: [machine.audience] }] : []),
+          ...machine.claims.map((claim) => ({ Format: claim.format, Name: claim.name, Values: claim.values }))];
+        expect(claims.length).toBeGreaterThan(0);
+        const [verify, forward, ...rest] = rule.Properties.Actions;
+        expect(rest).toEqual([]);
+        expect(verify).toEqual({
+          Type: 'jwt-validation',
+          Order: 1,
+          JwtValidationConfig: { Issuer: machine.issuer, JwksEndpoint: machine.jwksEndpoint, AdditionalClaims: claims },
+        });
+        // The same target as the people's calls to the API.
+        const apiRule = rules.find((candidate) => candidate !== rule && isApiRule(candidate));
+        expect(forward).toEqual({ Type: 'forward', Order: 2, TargetGroupArn: apiRule.Properties.Actions.find((a: any) => a.Type === 'forward').TargetGroupArn });
+        // The key set on 443, to its CIDRs (a rule the sign-in holds for the same CIDR serves both).
+        const egress = (t.resources[t.albGroupId()].Properties.SecurityGroupEgress ?? [])
+          .filter((candidate: any) => [SIGN_IN_EGRESS, MACHINE_EGRESS].includes(candidate.Description));
+        for (const cidr of machine.jwksCidrs) {
+          expect(egress).toContainEqual(expect.objectContaining({ CidrIp: cidr, IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }));
+        }
+        for (const candidate of egress.filter((e: any) => e.Description === MACHINE_EGRESS)) expect(machine.jwksCidrs).toContain(candidate.CidrIp);
+        // The function checks the token again, against the same provider.
+        const variables = t.resources[t.idOf(t.app.handler)].Properties.Environment.Variables;
+        expect(variables).toMatchObject({ HYBRID_MACHINE_ISSUER: machine.issuer, HYBRID_MACHINE_JWKS_URL: machine.jwksEndpoint });
+        expect(variables.HYBRID_MACHINE_AUDIENCE).toBe(machine.audience);
       },
     },
     {

@@ -89,6 +89,34 @@ export interface OidcAuth {
   readonly sessionTimeout: number;
   /** Where the provider's endpoints are: the load balancer's egress on 443 for sign-in. */
   readonly providerCidrs: string[];
+  /** Machine callers (`Authorization: Bearer`) verified by the load balancer's JWT verification; none when absent. */
+  readonly machine?: MachineAuth;
+}
+
+/** The identity provider of machine callers, whose tokens the load balancer verifies (RS256) on `/api/*`. */
+export interface MachineAuth {
+  /** The tokens' `iss`. */
+  readonly issuer: string;
+  /** The provider's key set: public, at most 150 KB and 10 keys. */
+  readonly jwksEndpoint: string;
+  /** The `aud` the tokens must carry, if any. */
+  readonly audience?: string;
+  /** More claims the tokens must carry. */
+  readonly claims: MachineClaim[];
+  /** Where the JWKS endpoint is: the load balancer's egress on 443 for it. */
+  readonly jwksCidrs: string[];
+}
+
+/** A claim a machine caller's token must carry, as the load balancer compares it. */
+export interface MachineClaim {
+  readonly name: string;
+  readonly format: 'single-string' | 'string-array' | 'space-separated-values';
+  readonly values: string[];
+}
+
+/** The claims the load balancer checks beside `iss` and `exp`: the audience (as `aud`) first, then the others. */
+export function machineClaims(machine: MachineAuth): MachineClaim[] {
+  return [...(machine.audience ? [{ name: 'aud', format: 'single-string' as const, values: [machine.audience] }] : []), ...machine.claims];
 }
 
 /** The context key under which an `EnvironmentStage` names its environment. */

@@ -5,7 +5,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { OidcAuth } from './config';
+import { MachineAuth, machineClaims, OidcAuth } from './config';
 import { CorporateNetwork, peerOf, sendOnlyAsRuled } from './network';
 
 export interface InternalAlbProps {
@@ -37,6 +37,13 @@ export interface InternalAlbProps {
 /** Who sends the requests a listener rule forwards: scripts calling the API, or people opening pages. */
 export type Callers = 'api' | 'pages';
 
+/** The description of the load balancer's egress to the identity provider, for sign-in. */
+export const SIGN_IN_EGRESS = 'HTTPS to the identity provider (sign-in)';
+/** The description of its egress to the machine callers' JWKS endpoint. */
+export const MACHINE_EGRESS = 'HTTPS to the JWKS endpoint (machine callers)';
+/** The condition that tells a machine caller: a bearer token (header values compare case-insensitively, `*` a wildcard). */
+export const BEARER_HEADER = { name: 'Authorization', values: ['Bearer *'] } as const;
+
 /**
  * An internal Application Load Balancer for `domain`: HTTPS only (TLS 1.3 policy, port 80
  * redirects), reachable only from the corporate CIDRs, invalid headers dropped, with access
@@ -51,11 +58,14 @@ export class InternalAlb extends Construct {
   public readonly logBucket: s3.Bucket;
   /** The sign-in `forward` puts before each forward, if any. */
   public readonly signIn?: OidcAuth;
+  /** The machine callers' provider, whose tokens `forwardMachineCallers` has verified, if any. */
+  public readonly machine?: MachineAuth;
 
   constructor(scope: Construct, id: string, props: InternalAlbProps) {
     super(scope, id);
     const { network, domain } = props;
     this.signIn = props.signIn;
+    this.machine = props.signIn?.machine;
 
     // Ingress only from the corporate network; egress is opened per target by the topology, to it alone.
     this.securityGroup = sendOnlyAsRuled(new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -70,7 +80,12 @@ export class InternalAlb extends Construct {
 
     // Sign-in: the load balancer calls the provider's token and user info endpoints itself, on 443 only.
     for (const cidr of props.signIn?.providerCidrs ?? []) {
-      this.securityGroup.addEgressRule(peerOf(cidr), ec2.Port.tcp(443), 'HTTPS to the identity provider (sign-in)');
+      this.securityGroup.addEgressRule(peerOf(cidr), ec2.Port.tcp(443), SIGN_IN_EGRESS);
+    }
+    // Machine callers: the load balancer fetches the provider's key set itself, on 443 only (a rule the sign-in's
+    // already holds for the same CIDR is not added twice).
+    for (const cidr of this.machine?.jwksCidrs ?? []) {
+      this.securityGroup.addEgressRule(peerOf(cidr), ec2.Port.tcp(443), MACHINE_EGRESS);
     }
 
     // ALB log delivery supports SSE-S3 (AES256) only, not KMS. Versioned, so that an audit log overwritten or
@@ -125,6 +140,35 @@ export class InternalAlb extends Construct {
       recordName: `${domain}.`,
       target: route53.RecordTarget.fromAlias(new route53Targets.LoadBalancerTarget(this.loadBalancer)),
     });
+  }
+
+  /**
+   * A rule for machine callers, ahead of the sign-in's (a lower `priority`): requests that match `conditions` and
+   * carry `Authorization: Bearer …` go through the load balancer's JWT verification (RS256 signature with the
+   * provider's key set, `iss`, `exp`, `nbf` and `iat` when present, the audience and claims), then to `targetGroup`;
+   * a bad or expired token gets 401 from the load balancer. Everything else keeps the browser sign-in.
+   */
+  public forwardMachineCallers(id: string, targetGroup: elbv2.IApplicationTargetGroup,
+    options: { readonly priority: number; readonly conditions: elbv2.ListenerCondition[] }): elbv2.ApplicationListenerRule {
+    const machine = this.machine;
+    if (!machine) throw new Error('forwardMachineCallers needs auth.machine in the environment\'s sign-in.');
+    const rule = new elbv2.ApplicationListenerRule(this, id, {
+      listener: this.httpsListener,
+      priority: options.priority,
+      conditions: [...options.conditions, elbv2.ListenerCondition.httpHeader(BEARER_HEADER.name, [...BEARER_HEADER.values])],
+      action: elbv2.ListenerAction.authenticateJwt({
+        issuer: machine.issuer,
+        jwksEndpoint: machine.jwksEndpoint,
+        next: elbv2.ListenerAction.forward([targetGroup]),
+      }),
+    });
+    // An escape hatch: CDK's authenticateJwt has no additional claims (aws-cdk-lib 2.278); the audience is one.
+    const claims = machineClaims(machine);
+    if (claims.length > 0) {
+      (rule.node.defaultChild as elbv2.CfnListenerRule).addPropertyOverride('Actions.0.JwtValidationConfig.AdditionalClaims',
+        claims.map((claim) => ({ Format: claim.format, Name: claim.name, Values: claim.values })));
+    }
+    return rule;
   }
 
   /**

@@ -9,7 +9,7 @@ import { acknowledgePackRules } from './acknowledge';
 import { AlbLambdaApi } from './alb-lambda-api';
 import { ApigwPrivateDomainApi } from './apigw-private-domain-api';
 import { ApigwVpceApi } from './apigw-vpce-api';
-import { HybridConfig, TopologyName } from './config';
+import { HybridConfig, MachineAuth, TopologyName } from './config';
 import { Frontend } from './frontend';
 import { InternalAlb } from './internal-alb';
 import { CorporateNetwork, peerOf, sendOnlyAsRuled } from './network';
@@ -147,6 +147,8 @@ export class PrivateApp<T extends TopologyName = TopologyName> extends Construct
           HYBRID_AUTH_SIGNER: alb.loadBalancer.loadBalancerArn,
           HYBRID_AUTH_KEYS_URL: `https://public-keys.auth.elb.${config.region}.amazonaws.com`,
         } : {}),
+        // What it verifies a machine caller's bearer token against again (src/hybrid/auth.ts).
+        ...(config.auth?.machine && alb ? machineEnvironment(config.auth.machine) : {}),
         ...props.handlerProps?.environment,
       },
       ...(networkAccess ? {
@@ -208,6 +210,8 @@ export class PrivateApp<T extends TopologyName = TopologyName> extends Construct
     const host = elbv2.ListenerCondition.hostHeaders([config.domain]);
     const api = elbv2.ListenerCondition.pathPatterns(['/api/*']);
     let frontend: Frontend | undefined;
+    // Machine callers first: only requests with a bearer token take this rule; the others sign in as people.
+    if (config.auth?.machine) alb.forwardMachineCallers('MachineCalls', targetGroup, { priority: 5, conditions: [host, api] });
     if (config.frontend) {
       alb.httpsListener.addAction('Api', { action: alb.forward(targetGroup, 'api'), priority: 10, conditions: [host, api] });
       frontend = new Frontend(this, 'Frontend', {
@@ -283,4 +287,13 @@ export class PrivateApp<T extends TopologyName = TopologyName> extends Construct
 /** The `PrivateApp`s under a construct (a stack, a stage, an app). */
 export function privateAppsIn(scope: IConstruct): PrivateApp[] {
   return scope.node.findAll().filter(PrivateApp.isPrivateApp);
+}
+
+/** The function's variables for machine callers: the provider the load balancer verified the token with. */
+export function machineEnvironment(machine: MachineAuth): Record<string, string> {
+  return {
+    HYBRID_MACHINE_ISSUER: machine.issuer,
+    HYBRID_MACHINE_JWKS_URL: machine.jwksEndpoint,
+    ...(machine.audience ? { HYBRID_MACHINE_AUDIENCE: machine.audience } : {}),
+  };
 }

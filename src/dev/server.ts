@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { Context } from 'aws-lambda';
 import * as esbuild from 'esbuild';
+import { LocalMachineClaim, LocalMachineIssuer } from '../testing/machine';
 import { Claims, LocalSignIn } from '../testing/sign-in';
 import type { EventShape } from '../topologies';
 
@@ -49,7 +50,12 @@ export interface DevServerOptions {
   readonly region: string;
   readonly account: string;
   /** Sign-in of the environment the app plays: the identity provider's issuer and client id, which the load balancer's tokens name. */
-  readonly signIn?: { readonly issuer?: string; readonly clientId?: string };
+  readonly signIn?: {
+    readonly issuer?: string;
+    readonly clientId?: string;
+    /** Machine callers (`auth.machine`): bearer tokens on `/api/*`, verified as the load balancer does. */
+    readonly machine?: { readonly issuer: string; readonly audience?: string; readonly claims?: readonly LocalMachineClaim[] };
+  };
 }
 
 /** Where and how a dev server runs. */
@@ -484,6 +490,25 @@ export function findRoutes(dir: string): Array<{ method: string; route: string }
 interface DevSignIn {
   readonly local: LocalSignIn;
   readonly user: Claims;
+  /** Machine callers' provider, locally: its key set, its tokens and the load balancer's check of them. */
+  readonly machine?: LocalMachineIssuer;
+}
+
+/** Where `npx projen dev` hands out machine callers' tokens (outside `/api/*`, so the app never sees it). */
+export const DEV_TOKEN_PATH = '/_dev/token';
+
+/** The bearer token of a request that the machine callers' listener rule takes (`Authorization: Bearer *`, any case). */
+function bearerOf(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  return header !== undefined && /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
+}
+
+/** A machine caller's token: `?sub=` (default dev-machine) and `?expires_in=` seconds (default 3600), as plain text. */
+function devToken(machine: LocalMachineIssuer, req: IncomingMessage, res: ServerResponse): void {
+  const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
+  const expiresIn = Number(query.get('expires_in') ?? 3600);
+  if (!Number.isInteger(expiresIn)) return send(res, 400, 'text/plain', 'expires_in must be whole seconds');
+  send(res, 200, 'text/plain', machine.token(query.get('sub') || 'dev-machine', { expiresIn }));
 }
 
 /** The fake user, from DEV_USER_SUB, DEV_USER_EMAIL, DEV_USER_NAME and DEV_USER_CLAIMS (a JSON object of more claims). */
@@ -519,7 +544,9 @@ async function startSignIn(app: App, env: NodeJS.ProcessEnv): Promise<DevSignIn 
     clientId: settings.clientId,
   });
   Object.assign(env, local.environment);
-  return { local, user };
+  const machine = settings.machine && await LocalMachineIssuer.start(settings.machine);
+  if (machine) Object.assign(env, machine.environment);
+  return { local, user, machine };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -596,6 +623,19 @@ export async function startDevServer(options: DevServerOptions, settings: DevSer
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     await ready;
     const requestPath = pathOf(req.url ?? '/');
+    const machine = signIn?.machine;
+    if (machine && requestPath === DEV_TOKEN_PATH && req.method === 'GET') return devToken(machine, req, res);
+    // The machine callers' rule first: a bearer token on /api/* is verified as the load balancer does, and the request
+    // forwarded as it came (no sign-in header added); a bad one gets the load balancer's 401.
+    const bearer = machine && requestPath.startsWith('/api/') ? bearerOf(req) : undefined;
+    if (machine && bearer !== undefined) {
+      const refused = machine.check(bearer);
+      if (refused) {
+        log(`  401 from the load balancer's JWT verification: ${refused}`);
+        return send(res, 401, 'text/html', '<html><head><title>401 Authorization Required</title></head><body><center>'
+          + '<h1>401 Authorization Required</h1></center></body></html>\n');
+      }
+    }
     // The listener rules: `/api/*` to the API, every other path to the frontend if there is one.
     if (frontendBuild && !requestPath.startsWith('/api/')) {
       // A page shows an API that does not build, rather than an app whose calls fail.
@@ -609,7 +649,7 @@ export async function startDevServer(options: DevServerOptions, settings: DevSer
     if (!body) return send(res, 413, 'text/plain', `Request body over the ${app.requestLimit / 1024 / 1024} MB ${app.invoker} accepts`);
     const built = await apiBuild!.current();
     if (!built.ok) return compileError(req, res, 'The API does not build', built.message, false);
-    await api.invoke(req, body, res, signIn);
+    await api.invoke(req, body, res, bearer !== undefined ? undefined : signIn);
   }
 
   const watchers: fs.FSWatcher[] = [];
@@ -622,6 +662,7 @@ export async function startDevServer(options: DevServerOptions, settings: DevSer
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await Promise.all([apiBuild?.dispose(), frontendBuild?.dispose()]);
     await signIn?.local.close();
+    await signIn?.machine?.close();
     fs.rmSync(cache, { recursive: true, force: true });
   })();
 
@@ -632,6 +673,7 @@ export async function startDevServer(options: DevServerOptions, settings: DevSer
     });
   } catch (error) {
     await signIn?.local.close();
+    await signIn?.machine?.close();
     throw error;
   }
   port = (server.address() as { port: number }).port;
@@ -689,6 +731,11 @@ export async function startDevServer(options: DevServerOptions, settings: DevSer
     const { sub, name, email } = signIn.user;
     log(`  Signed in as ${name} <${email}> (sub ${sub}): the API gets x-amzn-oidc-data signed with a local key, `
       + `served on ${signIn.local.keysUrl}. DEV_USER_NAME, DEV_USER_EMAIL, DEV_USER_SUB, DEV_USER_CLAIMS change the user.`);
+  }
+  if (signIn?.machine) {
+    log('  Machine callers: bearer tokens on /api/* are verified as the load balancer does (RS256, iss, exp, audience, claims), '
+      + `with a local key set on ${signIn.machine.jwksUrl}. A token (1 h; ?sub=, ?expires_in=):\n`
+      + `    curl -H "Authorization: Bearer $(curl -s ${url}${DEV_TOKEN_PATH}?sub=my-script)" ${url}/api/health`);
   }
   return { port, url, user: signIn?.user, stop };
 }

@@ -228,6 +228,7 @@ export function toUser(claims: TokenClaims): User {
   const given = text(claims.given_name);
   const family = text(claims.family_name);
   return Object.freeze({
+    kind: 'person' as const,
     subject: claims.sub!,
     email: text(claims.email),
     name: text(claims.name) ?? (given && family ? `${given} ${family}` : given ?? family),

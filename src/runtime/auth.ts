@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AlbTokenVerifier, SignInError, type TokenClaims, type VerifierOptions } from './alb-token';
 import type { ApiEnv } from './http';
+import { bearerToken, machineSettings, MachineTokenVerifier, type MachineSettings } from './machine-token';
 import { logger } from './observability';
 
 /*
@@ -13,6 +14,7 @@ import { logger } from './observability';
  */
 
 export { AlbTokenVerifier, SignInError, type TokenClaims, type VerifierOptions };
+export { bearerToken, machineSettings, MachineTokenVerifier, type MachineSettings, type MachineVerifierOptions } from './machine-token';
 
 /** The header the load balancer puts the signed claims in. */
 export const OIDC_DATA_HEADER = 'x-amzn-oidc-data';
@@ -21,16 +23,19 @@ export const OIDC_DATA_HEADER = 'x-amzn-oidc-data';
 export const PUBLIC_PATHS: readonly string[] = ['/api/health'];
 
 /**
- * Who calls, as handlers find it in `c.var.user`: the same shape whichever way the caller signed in
- * (today the load balancer's browser sign-in; a verified machine token would give the same).
+ * Who calls, as handlers find it in `c.var.user`: the same shape whichever way the caller signed in,
+ * a person through the load balancer's browser sign-in or a machine caller with a bearer token
+ * (`auth.machine`).
  */
 export interface User {
-  /** The identity provider's `sub`: stable and unique, the key to store things under. */
+  /** `person` (browser sign-in, `x-amzn-oidc-data`) or `machine` (a bearer token the load balancer verified). */
+  readonly kind: 'person' | 'machine';
+  /** The identity provider's `sub` (a machine token without one: its `client_id` or `azp`): stable and unique, the key to store things under. */
   readonly subject: string;
   readonly email?: string;
   /** `name`, else `given_name` and `family_name`. */
   readonly name?: string;
-  /** Every claim the identity provider's user-info endpoint returned (groups, roles, …). */
+  /** Every claim: the user-info endpoint's for a person (groups, roles, …), the token's for a machine (scope, aud, …). */
   readonly claims: Readonly<TokenClaims>;
 }
 
@@ -68,6 +73,11 @@ export interface SignedInUserOptions {
   /** Paths answered without a user (and without `c.var.user`). @default PUBLIC_PATHS */
   readonly publicPaths?: readonly string[];
   readonly verifier?: VerifierOptions;
+  /**
+   * Machine callers' provider. @default - machineSettings(): the function's HYBRID_MACHINE_ISSUER, HYBRID_MACHINE_JWKS_URL
+   * and HYBRID_MACHINE_AUDIENCE (machine callers off without them), parsed once for each value they take
+   */
+  readonly machine?: MachineSettings;
 }
 
 /**
@@ -92,9 +102,35 @@ export function signedInUser(options: SignedInUserOptions = {}): MiddlewareHandl
     }
     return current;
   };
+  const fixedMachine = options.machine && new MachineTokenVerifier(options.machine);
+  let machineKey: string | undefined;
+  let currentMachine: MachineTokenVerifier | undefined;
+  const machineFor = (): MachineTokenVerifier | undefined => {
+    if (fixedMachine) return fixedMachine;
+    const env = process.env;
+    const key = JSON.stringify([env.HYBRID_MACHINE_ISSUER, env.HYBRID_MACHINE_JWKS_URL, env.HYBRID_MACHINE_AUDIENCE]);
+    if (key !== machineKey) {
+      const settings = machineSettings(env);
+      machineKey = key;
+      currentMachine = settings && new MachineTokenVerifier(settings);
+    }
+    return currentMachine;
+  };
   return async (c, next) => {
+    if (publicPaths.has(c.req.path)) return next();
+    // A bearer token reaches the function only through the machine callers' rule, which verified it: verified again here.
+    const machine = machineFor();
+    const bearer = machine && bearerToken(c.req.header('authorization'));
+    if (machine && bearer) {
+      try {
+        c.set('user', await machine.verify(bearer));
+      } catch (error) {
+        return refuse(c, error instanceof SignInError ? error : new SignInError(`invalid bearer token: ${String(error)}`));
+      }
+      return next();
+    }
     const verifier = verifierFor();
-    if (!verifier || publicPaths.has(c.req.path)) return next();
+    if (!verifier) return next();
     const token = c.req.header(OIDC_DATA_HEADER);
     if (!token) return refuse(c, new SignInError(`no ${OIDC_DATA_HEADER} header`));
     let user: User;

@@ -20,13 +20,18 @@ export {
 } from './http';
 export {
   AlbTokenVerifier,
+  MachineTokenVerifier,
   OIDC_DATA_HEADER,
   PUBLIC_PATHS,
   SignInError,
   authSettings,
+  bearerToken,
+  machineSettings,
   requireUser,
   signedInUser,
   type AuthSettings,
+  type MachineSettings,
+  type MachineVerifierOptions,
   type SignedInUserOptions,
   type TokenClaims,
   type User,

@@ -1,4 +1,4 @@
-import { EnvironmentSettings, HybridServerlessSettings, OidcAuthSettings, Topology } from '../options';
+import { EnvironmentSettings, HybridServerlessSettings, MachineAuthSettings, OidcAuthSettings, Topology } from '../options';
 import { quoted, TOPOLOGIES, topologiesWith } from '../topologies';
 
 /** The cdk-nag packs `nagPacks` takes (`NAG_PACKS` of the constructs, which this module must not load). */
@@ -15,7 +15,7 @@ const checkNagPacks: Check<unknown> = (value) => {
 };
 import {
   Check, checkAccount, checkBoolean, checkCertificateArn, checkClientId, checkCorporateCidrs, checkDeployRoleArn, checkDomain,
-  checkHandlerEgress, checkHostedZoneId, checkHttpsUrl, checkIssuer, checkNpmRegistry, checkOneOf,
+  checkHandlerEgress, checkHostedZoneId, checkHttpsUrl, checkIssuer, checkMachine, checkNpmRegistry, checkOneOf,
   checkPermissionsBoundary, checkProviderCidrs, checkQualifier, checkRegion, checkReservedConcurrency, checkScope, checkSecretReference,
   checkSessionTimeout, checkSubnetIds, checkTags, checkVpcEndpointId, checkVpcId, Destination, didYouMean, parseDestination, partitionOf, show,
 } from '../validate';
@@ -351,8 +351,8 @@ export const REGISTRY: Registry = {
     dependsOn: ['region', 'topology'],
     summary: 'sign users in at the load balancer with the company\'s identity provider (OpenID Connect)',
     check: (value, settings) => (isAuthOn(value) && !TOPOLOGIES[settings.topology]?.signIn
-      ? `the topology "${settings.topology}" has no load balancer to sign users in at; choose ` +
-        `${quoted(topologiesWith('signIn'), 'or')} for sign-in, or an IAM or Lambda authorizer on the API.`
+      ? `the topology "${settings.topology}" has no load balancer to sign users in at${value.machine ? ' or to verify machine callers\' tokens at' : ''}; ` +
+        `choose ${quoted(topologiesWith('signIn'), 'or')} for sign-in${value.machine ? ' and machine callers' : ''}, or an IAM or Lambda authorizer on the API.`
       : undefined),
   },
   qualifier: {
@@ -447,6 +447,10 @@ interface AuthField {
   readonly question?: string;
   /** Read from the issuer's discovery document, and offered as the answer (see src/cli/discovery.ts). */
   readonly discovered?: boolean;
+  /** Left out, the app does without it (no default, not required). @default false */
+  readonly optional?: boolean;
+  /** The value the generated config holds, with the field's own defaults applied. @default - as given */
+  readonly resolve?: (value: unknown) => unknown;
 }
 
 /**
@@ -465,6 +469,15 @@ export const AUTH_FIELDS: { readonly [K in keyof OidcAuthSettings]-?: AuthField 
   scope: { check: checkScope, default: 'openid email profile' },
   sessionTimeout: { check: checkSessionTimeout, default: 3600 },
   providerCidrs: { check: checkProviderCidrs, default: ['0.0.0.0/0'] },
+  // Checked field by field by checkAuth (checkMachine); `.projenrc.ts` and the answers file only.
+  machine: {
+    check: (value) => checkMachine(value)[0]?.message,
+    optional: true,
+    resolve: (value) => {
+      const machine = value as MachineAuthSettings;
+      return { claims: [], jwksCidrs: ['0.0.0.0/0'], ...machine };
+    },
+  },
 };
 
 /** A flag-and-question setting, flattened for the CLI: its key, its entry, its `cli` part. */

@@ -1,5 +1,5 @@
-import { EnvironmentSettings, HybridServerlessSettings, OidcAuthSettings, SwitchedOffCheck } from '../options';
-import { checkEnvironmentName, checkProjectNameAllowingCapitals, checkSwitchedOffCheck, didYouMean, show } from '../validate';
+import { EnvironmentSettings, HybridServerlessSettings, MachineAuthSettings, MachineClaim, OidcAuthSettings, SwitchedOffCheck } from '../options';
+import { checkEnvironmentName, checkMachine, checkProjectNameAllowingCapitals, checkSwitchedOffCheck, didYouMean, show } from '../validate';
 import {
   AUTH_FIELDS, ENVIRONMENT_FIELDS, ENVIRONMENT_KEYS, EntriesKey, isAuthOn, REGISTRY, ResolvedEnvironment, ResolvedSettings,
   SETTING_KEYS, SettingKey,
@@ -102,13 +102,20 @@ export function resolveEnvironments(given: HybridServerlessSettings): ResolvedEn
   });
 }
 
+/** Machine callers with the defaults of their fields applied. */
+export type ResolvedMachineAuth = MachineAuthSettings & { readonly claims: MachineClaim[]; readonly jwksCidrs: string[] };
+/** Sign-in with every default applied; machine callers only when given. */
+export type ResolvedAuth = Required<Omit<OidcAuthSettings, 'machine'>> & { readonly machine?: ResolvedMachineAuth };
+
 /** Sign-in with every default of its fields applied: what the generated config holds. */
-export function resolveAuth(auth: OidcAuthSettings): Required<OidcAuthSettings> {
+export function resolveAuth(auth: OidcAuthSettings): ResolvedAuth {
   const resolved: Record<string, unknown> = {};
   for (const [field, spec] of Object.entries(AUTH_FIELDS)) {
-    resolved[field] = (auth as unknown as Record<string, unknown>)[field] ?? copy(spec.default);
+    const given = (auth as unknown as Record<string, unknown>)[field];
+    const value = given === undefined ? copy(spec.default) : (spec as { resolve?: (v: unknown) => unknown }).resolve?.(given) ?? given;
+    if (value !== undefined) resolved[field] = value;
   }
-  return resolved as unknown as Required<OidcAuthSettings>;
+  return resolved as unknown as ResolvedAuth;
 }
 
 /** Merges the layers, later ones winning, and refuses a value that changes one an earlier layer locked. */
@@ -255,7 +262,8 @@ export function checkAuth(value: unknown, region: string): Array<{ field?: strin
   if (value === undefined || value === false) return [];
   const fields = Object.keys(AUTH_FIELDS);
   if (!isAuthOn(value)) {
-    const required = fields.filter((field) => (AUTH_FIELDS as Record<string, { default?: unknown }>)[field].default === undefined);
+    const required = fields.filter((field) => (AUTH_FIELDS as Record<string, { default?: unknown; optional?: boolean }>)[field].default === undefined
+      && !(AUTH_FIELDS as Record<string, { optional?: boolean }>)[field].optional);
     return [{ message: `${show(value)} must be false (no sign-in) or the provider's details: { ${required.join(', ')} }.` }];
   }
   const auth = value as unknown as Record<string, unknown>;
@@ -265,7 +273,11 @@ export function checkAuth(value: unknown, region: string): Array<{ field?: strin
   }
   for (const [field, spec] of Object.entries(AUTH_FIELDS)) {
     if (auth[field] === undefined) {
-      if (spec.default === undefined) problems.push({ field, message: 'is required: find it in the provider\'s registration of the app.' });
+      if (spec.default === undefined && !spec.optional) problems.push({ field, message: 'is required: find it in the provider\'s registration of the app.' });
+      continue;
+    }
+    if (field === 'machine') {
+      problems.push(...checkMachine(auth.machine).map((problem) => ({ field: problem.field ? `machine.${problem.field}` : 'machine', message: problem.message })));
       continue;
     }
     const message = spec.check(auth[field], region);

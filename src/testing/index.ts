@@ -6,3 +6,4 @@
  */
 export { albEvent, albSingleValueEvent, apigwEvent, lambdaContext, type EventOptions } from './events';
 export { LocalSignIn, type Claims, type LocalSignInOptions, type TokenOptions } from './sign-in';
+export { LocalMachineIssuer, type LocalMachineClaim, type LocalMachineIssuerOptions, type MachineTokenOptions } from './machine';

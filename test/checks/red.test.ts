@@ -9,7 +9,7 @@ import { HybridServerlessAppOptions, Topology } from '../../src';
 import { CheckTarget, HANDLER_CHECKS, INFRASTRUCTURE_CHECKS, ManagedCheck } from '../../src/checks';
 import { MANAGED_CHECK_IDS } from '../../src/checks/ids';
 import { AlbLambdaApi, ApigwPrivateDomainApi, ApigwVpceApi, HybridConfig, InternalAlb, PrivateApp, PrivateEndpoint } from '../../src/constructs';
-import { AUTH, buildApp, environmentsFor } from '../constructs/util';
+import { AUTH, buildApp, environmentsFor, MACHINE } from '../constructs/util';
 
 // Every managed check can fail: for each, what a team's escape hatch could do to the package's constructs, and the
 // check that must then go red (the others are proved green in test/constructs/private-app.test.ts).
@@ -59,6 +59,9 @@ const BREAKS: Record<string, readonly [Settings, (app: PrivateApp, stack: Stack)
   })],
   'alb-sign-in-egress': [{ auth: AUTH }, (app) => albOf(app).securityGroup.addEgressRule(ec2.Peer.ipv4('10.99.0.0/16'), ec2.Port.tcp(443),
     'HTTPS to the identity provider (sign-in)')],
+  // The audience and scope dropped: any token of the issuer would pass, whoever it was issued for.
+  'alb-machine-callers': [{ auth: { ...AUTH, machine: MACHINE } }, (app) => cfn(albOf(app).node.findChild('MachineCalls'))
+    .addPropertyDeletionOverride('Actions.0.JwtValidationConfig.AdditionalClaims')],
   'function-sign-in-environment': [{ auth: AUTH }, (app) => app.handler.addEnvironment('HYBRID_AUTH_KEYS_URL', 'https://keys.example.com')],
   'dns-alias': [{}, (app) => cfn(albOf(app), 'AWS::Route53::RecordSet').addPropertyOverride('Name', 'other.example.com.')],
   'function-runtime': [{}, (app) => cfn(app.handler).addPropertyOverride('Runtime', 'nodejs20.x')],

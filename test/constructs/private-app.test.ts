@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AUTH, acknowledgementsIn, buildApp, buildApps, environmentsFor, PROD, synthesizeChecked } from './util';
+import { AUTH, acknowledgementsIn, buildApp, buildApps, environmentsFor, MACHINE, PROD, synthesizeChecked } from './util';
 import { EXISTING_ENDPOINT, VARIANTS } from './variants';
 import { HybridServerlessAppOptions, Topology } from '../../src';
 import { CheckTarget, HANDLER_CHECKS, INFRASTRUCTURE_CHECKS } from '../../src/checks';
@@ -80,6 +80,63 @@ describe('what a setting changes', () => {
       [10, 'host-header+path-pattern', 'authenticate-oidc deny', 'forward'],
       [100, 'host-header+path-pattern', 'authenticate-oidc authenticate', 'forward'],
     ]);
+  });
+
+  test('machine callers: bearer requests to /api/* are verified by the load balancer (5), before the sign-in\'s rules', () => {
+    for (const frontend of [false, true]) {
+      const { stack } = buildApp(environmentsFor({ auth: { ...AUTH, machine: MACHINE }, frontend })[0]);
+      expect(rulesOf(stack)).toEqual([
+        [5, 'host-header+path-pattern+http-header', 'jwt-validation', 'forward'],
+        [10, 'host-header+path-pattern', 'authenticate-oidc deny', 'forward'],
+        [100, frontend ? 'host-header+path-pattern' : 'host-header', 'authenticate-oidc authenticate', 'forward'],
+      ]);
+      const template = Template.fromStack(stack);
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+        Priority: 5,
+        Conditions: [
+          { Field: 'host-header', HostHeaderConfig: { Values: ['app.internal.example.com'] } },
+          { Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } },
+          { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'Authorization', Values: ['Bearer *'] } },
+        ],
+        Actions: [
+          {
+            Type: 'jwt-validation',
+            Order: 1,
+            JwtValidationConfig: {
+              Issuer: 'https://auth.services.example.com',
+              JwksEndpoint: 'https://auth.services.example.com/.well-known/jwks.json',
+              AdditionalClaims: [
+                { Format: 'single-string', Name: 'aud', Values: ['api://orders'] },
+                { Format: 'space-separated-values', Name: 'scope', Values: ['orders.read'] },
+              ],
+            },
+          },
+          { Type: 'forward', Order: 2, TargetGroupArn: Match.anyValue() },
+        ],
+      });
+      // The key set on 443, to its range only; the function told which provider to check the token against again.
+      template.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        SecurityGroupEgress: Match.arrayWith([{
+          CidrIp: '203.0.113.0/24', Description: 'HTTPS to the JWKS endpoint (machine callers)', FromPort: 443, IpProtocol: 'tcp', ToPort: 443,
+        }]),
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            HYBRID_MACHINE_ISSUER: 'https://auth.services.example.com',
+            HYBRID_MACHINE_JWKS_URL: 'https://auth.services.example.com/.well-known/jwks.json',
+            HYBRID_MACHINE_AUDIENCE: 'api://orders',
+          }),
+        },
+      });
+    }
+  });
+
+  test('sign-in without machine callers verifies no bearer tokens and opens no egress for a key set', () => {
+    const text = JSON.stringify(Template.fromStack(buildApp(environmentsFor({ auth: AUTH })[0]).stack).toJSON());
+    expect(text).not.toContain('jwt-validation');
+    expect(text).not.toContain('JWKS');
+    expect(text).not.toContain('HYBRID_MACHINE');
   });
 
   test('without sign-in, every path of the host to the API, no sign-in anywhere', () => {

@@ -105,6 +105,15 @@ export const AUTH = {
   clientSecret: 'orders/oidc-client-secret',
 };
 
+/** Machine callers beside the sign-in: a service's own provider, with an audience and a scope. */
+export const MACHINE = {
+  issuer: 'https://auth.services.example.com',
+  jwksEndpoint: 'https://auth.services.example.com/.well-known/jwks.json',
+  audience: 'api://orders',
+  claims: [{ name: 'scope', format: 'space-separated-values', values: ['orders.read'] }],
+  jwksCidrs: ['203.0.113.0/24'],
+};
+
 /** A second environment in its own account, region, VPC and host name, with its own bootstrap qualifier. */
 export const PROD = {
   name: 'prod',

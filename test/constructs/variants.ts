@@ -1,4 +1,4 @@
-import { AUTH, PROD } from './util';
+import { AUTH, MACHINE, PROD } from './util';
 import { HybridServerlessAppOptions, Topology } from '../../src';
 
 export const EXISTING_ENDPOINT = 'vpce-0123456789abcdef0';
@@ -11,7 +11,13 @@ export const VARIANTS: ReadonlyArray<readonly [string, Partial<HybridServerlessA
   ['alb-lambda with a frontend, sign-in, the handler in the VPC and two environments (sign-in off in prod)', {
     frontend: true, auth: AUTH, handlerEgress: ['10.20.0.0/16:5432', '2001:db8::/32:443'], environments: [{ name: 'dev' }, { ...PROD, auth: false }],
   }],
+  ['alb-lambda with sign-in and machine callers, key set anywhere (the sign-in\'s egress serves both)', {
+    auth: { ...AUTH, machine: { issuer: MACHINE.issuer, jwksEndpoint: MACHINE.jwksEndpoint, audience: MACHINE.audience } },
+  }],
   ['apigw-vpce', { topology: Topology.APIGW_VPCE }],
+  ['apigw-vpce with a frontend, sign-in and machine callers (an audience and a scope, the key set in one range)', {
+    topology: Topology.APIGW_VPCE, frontend: true, auth: { ...AUTH, machine: MACHINE },
+  }],
   ['apigw-vpce with a frontend, sign-in, the handler in the VPC and reserved concurrency', {
     topology: Topology.APIGW_VPCE, frontend: true, auth: AUTH, handlerEgress: ['10.20.0.0/16:5432'], reservedConcurrency: 5,
   }],

@@ -77,7 +77,8 @@ beforeEach(() => {
 afterEach(async () => {
   for (const server of running.splice(0)) await server.stop();
   fs.rmSync(root, { recursive: true, force: true });
-  for (const name of ['DEV_TEST_SERVICE', 'AWS_LAMBDA_FUNCTION_NAME', 'HYBRID_AUTH_SIGNER', 'HYBRID_AUTH_KEYS_URL']) delete process.env[name];
+  for (const name of ['DEV_TEST_SERVICE', 'AWS_LAMBDA_FUNCTION_NAME', 'HYBRID_AUTH_SIGNER', 'HYBRID_AUTH_KEYS_URL', 'HYBRID_MACHINE_ISSUER',
+    'HYBRID_MACHINE_JWKS_URL', 'HYBRID_MACHINE_AUDIENCE']) delete process.env[name];
 });
 
 afterAll(() => esbuild.stop());
@@ -167,6 +168,30 @@ describe('sign-in', () => {
     } finally {
       for (const name of ['DEV_USER_SUB', 'DEV_USER_NAME', 'DEV_USER_CLAIMS']) delete process.env[name];
     }
+  });
+
+  test('machine callers: hands out tokens, verifies bearer requests as the load balancer does, forwards them unsigned', async () => {
+    const machine = { issuer: 'https://auth.services.example.com', audience: 'api://orders', claims: [{ name: 'scope', format: 'space-separated-values', values: ['orders.read'] }] };
+    const server = await start({ frontend: false, signIn: { issuer: 'https://login.example.com', clientId: 'orders', machine } });
+    expect(lines.join('\n')).toContain(`curl -H "Authorization: Bearer $(curl -s ${server.url}/_dev/token?sub=my-script)" ${server.url}/api/health`);
+    const token = (await request(server, '/_dev/token?sub=billing')).text;
+    // The handler's own verification gets the provider the server plays: the configured issuer and audience, a local key set.
+    expect(process.env).toMatchObject({
+      HYBRID_MACHINE_ISSUER: machine.issuer,
+      HYBRID_MACHINE_AUDIENCE: 'api://orders',
+      HYBRID_MACHINE_JWKS_URL: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/\.well-known\/jwks\.json$/),
+    });
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    expect(claims).toMatchObject({ iss: machine.issuer, aud: 'api://orders', scope: 'orders.read', sub: 'billing' });
+    // Forwarded as it came: no sign-in header is added to a machine caller's request.
+    const good = await request(server, '/api/x', { headers: { authorization: `Bearer ${token}` } });
+    expect([good.status, good.json().token]).toEqual([200, undefined]);
+    for (const bad of [`${token.slice(0, -4)}AAAA`, (await request(server, '/_dev/token?expires_in=-10')).text, 'nonsense']) {
+      const refused = await request(server, '/api/x', { headers: { authorization: `bearer ${bad}` } });
+      expect([refused.status, refused.text]).toEqual([401, expect.stringContaining('401 Authorization Required')]);
+    }
+    // Without a bearer token, the person's sign-in as before.
+    expect((await request(server, '/api/x')).json().token).toEqual(expect.any(String));
   });
 
   test('a DEV_USER_CLAIMS that is no JSON object is a usage error', () => {

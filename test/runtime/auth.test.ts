@@ -66,6 +66,7 @@ describe.each([['a load balancer event', albEvent], ['an API Gateway event', api
     const result = await handler()(request(await signIn.token(USER), shape));
     expect(result.statusCode).toBe(200);
     expect(JSON.parse(result.body).user).toEqual({
+      kind: 'person',
       subject: USER.sub,
       email: USER.email,
       name: USER.name,
