@@ -64,6 +64,8 @@ export interface TemplateContext {
   readonly auth: boolean;
   /** Whether every environment does. */
   readonly authEverywhere: boolean;
+  /** Whether any environment takes machine callers' bearer tokens (`auth.machine`). */
+  readonly machine: boolean;
   /** Whether there is more than one environment. */
   readonly severalEnvironments: boolean;
   /** Whether any environment has a permissions boundary or required tags. */
@@ -183,6 +185,7 @@ export function templateContext(name: string, settings: ResolvedSettings,
     packAcknowledgements: packAcknowledgementRows(environments.map((environment) => configOf(settings, environment) as unknown as HybridConfig)),
     auth: environments.some((environment) => environment.auth !== undefined),
     authEverywhere: environments.length > 0 && environments.every((environment) => environment.auth !== undefined),
+    machine: environments.some((environment) => environment.auth?.machine !== undefined),
     dependencies: dependencyRows(raised),
     installScripts: INSTALL_SCRIPTS,
   };

@@ -108,3 +108,23 @@ describe('auth.machine: what is rendered', () => {
     expect(typed).toBeDefined();
   });
 });
+
+describe('auth.machine: docs/architecture.md', () => {
+  test('says how to get a token and the key set\'s limits, with each environment\'s provider', () => {
+    const docs: string = synth(newProject({
+      auth: { ...AUTH, machine: { ...MACHINE, claims: [claim('scope', ['orders.read'], 'space-separated-values')], jwksCidrs: ['203.0.113.0/24'] } },
+      environments: [{ name: 'dev' }, { name: 'test', auth: false }],
+    }))['docs/architecture.md'];
+    const section = docs.split('### Machine callers')[1].split('\n## ')[0];
+    expect(section).toContain(`| \`dev\` | \`${MACHINE.issuer}\` | \`${MACHINE.jwksEndpoint}\` | \`api://orders\` | \`scope\` (space-separated-values): \`orders.read\` | \`203.0.113.0/24\` |`);
+    expect(section).toContain('| `test` | off |');
+    for (const fact of ['GET /_dev/token?sub=<name>', '**public** endpoint', '**150 KB**', '**10 keys**', '**RS256**', 'a NAT', 'kind: \'machine\'']) {
+      expect(section).toContain(fact);
+    }
+  });
+
+  test('without it, the section says how to add it', () => {
+    const docs: string = synth(newProject({ auth: AUTH }))['docs/architecture.md'];
+    expect(docs.split('### Machine callers')[1]).toMatch(/^\n+Off: `\/api\/\*` takes people only/);
+  });
+});

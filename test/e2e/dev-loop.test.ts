@@ -17,7 +17,7 @@ const ALB_EVENT_FIELDS = ['body', 'httpMethod', 'isBase64Encoded', 'multiValueHe
   'requestContext'];
 const APIGW_EVENT_FIELDS = ['body', 'headers', 'httpMethod', 'isBase64Encoded', 'multiValueHeaders', 'multiValueQueryStringParameters',
   'path', 'pathParameters', 'queryStringParameters', 'requestContext', 'resource', 'stageVariables'];
-/** Sign-in at the load balancer, as a team sets it in `.projenrc.ts` (`auth`). */
+/** Sign-in at the load balancer, and machine callers beside it, as a team sets them in `.projenrc.ts` (`auth`). */
 const AUTH = `auth: {
     issuer: 'https://login.example.com',
     authorizationEndpoint: 'https://login.example.com/authorize',
@@ -25,6 +25,12 @@ const AUTH = `auth: {
     userInfoEndpoint: 'https://login.example.com/userinfo',
     clientId: 'orders-app',
     clientSecret: 'orders-app/oidc',
+    machine: {
+      issuer: 'https://auth.services.example.com',
+      jwksEndpoint: 'https://auth.services.example.com/.well-known/jwks.json',
+      audience: 'api://orders',
+      claims: [{ name: 'scope', format: 'space-separated-values', values: ['orders.read'] }],
+    },
   },`;
 /** Every wait in this file ends: a dev server that hangs fails the test instead of CI. */
 const READY_TIMEOUT = 30_000;
@@ -151,7 +157,8 @@ describe('npx projen dev in a generated repo with a frontend', () => {
     await exercise('apigw-vpce');
   });
 
-  test('sign-in on: the API verifies the tokens the server signs for the configured user, and the page shows who', async () => {
+  test('sign-in on: the API verifies the tokens the server signs for the configured user, and the page shows who; a machine caller '
+    + 'with a valid bearer token reaches /api/*, a bad one gets 401', async () => {
     const projenrc = path.join(repo, '.projenrc.ts');
     const before = fs.readFileSync(projenrc, 'utf-8');
     expect(before).toContain('frontend: true,');
@@ -173,6 +180,20 @@ describe('npx projen dev in a generated repo with a frontend', () => {
       const forged = await get(`${base}/api/me`, { 'x-amzn-oidc-data': 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJldmUifQ.' });
       expect(JSON.parse(forged.body).subject).toBe('ada-42');
       expect((await get(`${base}/api/health`)).status).toBe(200);
+
+      // Machine callers: a token from the dev server (as the terminal's curl line gets one), verified as the load
+      // balancer would and then by the handler itself; the handler sees the machine in the same c.var.user shape.
+      expect(server.output).toContain(`curl -H "Authorization: Bearer $(curl -s ${base}/_dev/token?sub=my-script)" ${base}/api/health`);
+      const token = await get(`${base}/_dev/token?sub=billing-script`);
+      expect(token.status).toBe(200);
+      const machine = await get(`${base}/api/me`, { authorization: `Bearer ${token.body}` });
+      expect([machine.status, JSON.parse(machine.body)]).toEqual([200, { subject: 'billing-script' }]);
+      const tampered = `${token.body.split('.').slice(0, 2).join('.')}.${Buffer.from('forged').toString('base64url')}`;
+      const expired = (await get(`${base}/_dev/token?expires_in=-60`)).body;
+      for (const bad of [tampered, expired, 'not-a-token']) {
+        expect((await get(`${base}/api/me`, { authorization: `Bearer ${bad}` })).status).toBe(401);
+      }
+      expect(server.output).toMatch(/401 from the load balancer's JWT verification: bad signature/);
 
       const browser = run('node', [PAGE_TEXT, `${base}/orders/42`, '#user', '^Signed in as Ada Lovelace <ada@example.com>$', '20000'], repo,
         { timeout: 60_000 });
