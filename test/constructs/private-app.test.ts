@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -7,6 +10,7 @@ import { HybridServerlessAppOptions, Topology } from '../../src';
 import { CheckTarget, HANDLER_CHECKS, INFRASTRUCTURE_CHECKS } from '../../src/checks';
 import { API_CONSTRUCTS } from '../../src/constructs';
 import { TOPOLOGIES } from '../../src/topologies';
+import { unacceptedCfnLintFindings } from '../e2e/cfn-lint';
 import { newProject, synth } from '../util';
 
 describe.each(VARIANTS)('PrivateApp, %s', (_title, options) => {
@@ -130,6 +134,19 @@ describe('what a setting changes', () => {
         },
       });
     }
+  });
+
+  test('the machine callers\' rule is valid CloudFormation (cfn-lint): the escape hatch\'s AdditionalClaims as AWS names them', () => {
+    const { stack } = buildApp(environmentsFor({ auth: { ...AUTH, machine: MACHINE } })[0]);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chs-machine-')), 'template.json');
+    fs.writeFileSync(file, JSON.stringify(Template.fromStack(stack).toJSON()));
+    expect(unacceptedCfnLintFindings(file)).toEqual([]);
+    // cfn-lint knows the property: a misspelt one is an error.
+    const template = Template.fromStack(stack).toJSON();
+    const rule = Object.values(template.Resources as Record<string, any>).find((resource) => JSON.stringify(resource).includes('jwt-validation'));
+    rule.Properties.Actions[0].JwtValidationConfig.AdditionalClaim = rule.Properties.Actions[0].JwtValidationConfig.AdditionalClaims;
+    fs.writeFileSync(file, JSON.stringify(template));
+    expect(unacceptedCfnLintFindings(file).map((finding) => finding.level)).toContain('Error');
   });
 
   test('sign-in without machine callers verifies no bearer tokens and opens no egress for a key set', () => {
