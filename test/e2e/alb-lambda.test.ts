@@ -95,6 +95,30 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     expect(gitStatus(repo)).toBe(' M .projenrc.ts');
   });
 
+  test('builds green with every extra cdk-nag pack turned on (nagPacks), the docs listing what they acknowledge; '
+    + 'the team\'s own bucket is still checked', () => {
+    const packs = ['NIST80053R5Checks', 'HIPAASecurityChecks', 'PCIDSS321Checks', 'ServerlessChecks'];
+    const projenrc = read('.projenrc.ts');
+    const nagPacks = `nagPacks: ${JSON.stringify(packs).replace(/"/g, '\'')},`;
+    write('.projenrc.ts', /nagPacks: \[.*\],/.test(projenrc) ? projenrc.replace(/nagPacks: \[.*\],/, nagPacks)
+      : projenrc.replace("environments: [{ name: 'dev' }],", `${nagPacks}\n  environments: [{ name: 'dev' }],`));
+    ok('npx', ['projen'], repo);
+    expect(read('src/hybrid/config.ts')).toContain('NIST80053R5Checks');
+    expect(ok('npx', ['projen', 'build'], repo)).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    const docs = read('docs/architecture.md');
+    expect(docs).toContain('| rule | pack rule ids | on | why |');
+    expect(docs).toContain('| ELBv2ACMCertificateRequired | `NIST.800.53.R5-ELBv2ACMCertificateRequired`, `HIPAA.Security-ELBv2ACMCertificateRequired`, '
+      + '`PCI.DSS.321-ELBv2ACMCertificateRequired` | the load balancer\'s port 80 listener |');
+    // A team's bucket like the frontend's is flagged by the rules acknowledged on the frontend's.
+    write('src/app-stack.ts', read('src/app-stack.ts').replace("import { Stack, StackProps } from 'aws-cdk-lib';",
+      "import { Stack, StackProps } from 'aws-cdk-lib';\nimport * as s3 from 'aws-cdk-lib/aws-s3';")
+      .replace('    this.app = new PrivateApp(', "    new s3.Bucket(this, 'Reports', { enforceSSL: true });\n    this.app = new PrivateApp("));
+    const red = run('npx', ['projen', 'build'], repo);
+    expect(red.status).not.toBe(0);
+    expect(red.output).toContain('NIST.800.53.R5-S3BucketVersioningEnabled at dev/OrdersApp/Reports/Resource');
+    expect(red.output).not.toContain('PrivateApp/Frontend/Bucket/Resource');
+  });
+
   test('takes a second environment, sign-in per environment and the team\'s table, function, bucket, security group and '
     + 'stack, and builds both environments green: tasks per environment, cfn-lint and cdk-nag clean', () => {
     addTheTeamsWork();
