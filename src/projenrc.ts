@@ -38,5 +38,7 @@ export function renderProjenrc(options: ProjenrcOptions): string {
       return { key: /^[A-Za-z_$][\w$]*$/.test(key) ? key : tsLiteral(key), literal };
     });
   const usesPackageManager = options.packageManager !== undefined;
-  return render('.projenrc.ts', { entries, usesPackageManager });
+  // With a preset, `.projenrc.ts` may leave the topology to it.
+  const usesTopology = options.topology !== undefined;
+  return render('.projenrc.ts', { entries, usesPackageManager, usesTopology });
 }

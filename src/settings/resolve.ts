@@ -313,14 +313,17 @@ export function placeholdersIn(settings: ResolvedSettings): SettingKey[] {
 /**
  * The settings as `.projenrc.ts` shows them: every setting with a default at its value (so the
  * team sees what it can change: the environments too), the others as given (the sign-in when
- * on, the switched-off checks when there are any); and nothing a layer in `exclude` gave (a
- * preset's values stay in the preset, so that its next version reaches the repo).
+ * on, the switched-off checks when there are any). With a layer in `exclude` (a preset), only what
+ * the other layers gave: the preset's values, and the built-in defaults under them, stay out, so
+ * that the preset's next version reaches the repo (a default it adds applies, a value it locks
+ * later does not meet a built-in default written here, a placeholder certificate follows its region).
  */
 export function settingsToWrite(resolution: Resolution, exclude: readonly string[] = []): HybridServerlessSettings {
   const written: Record<string, unknown> = {};
   for (const key of SETTING_KEYS) {
     const source = resolution.sources[key];
     if (source !== undefined && exclude.includes(source)) continue;
+    if (source === undefined && exclude.length > 0) continue;
     const given = resolution.given[key];
     const value = key === 'environments' ? resolution.given.environments ?? defaultOf(key, resolution.settings)
       : key === 'switchedOffChecks' || key === 'auth' ? given : (resolution.settings as Record<string, unknown>)[key];

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { freePort, freshDir, ok, ROOT } from './util';
 
-/** A real npm registry (verdaccio) on 127.0.0.1: this package published to it, everything else proxied. */
+/** A real npm registry (verdaccio) on 127.0.0.1: this package and the @acme scope published to it, everything else proxied. */
 export interface LocalRegistry {
   readonly url: string;
   /** npm settings that point at it, as environment variables, with a publish token. */
@@ -26,6 +26,10 @@ export async function startRegistry(): Promise<LocalRegistry> {
     '    timeout: 60s',
     'packages:',
     '  create-hybrid-serverless:',
+    '    access: $all',
+    '    publish: $authenticated',
+    // A platform team's company preset (preset.test.ts), published here only.
+    "  '@acme/*':",
     '    access: $all',
     '    publish: $authenticated',
     "  '**':",
