@@ -183,20 +183,21 @@ export class PrivateApp<T extends TopologyName = TopologyName> extends Construct
    */
   private acknowledgePackFindings(logGroup: logs.LogGroup, policies: IConstruct[]): void {
     const { config, alb, frontend } = this;
-    const resource = (construct: IConstruct) => construct.node.defaultChild!;
-    acknowledgePackRules('api-function', [this.handler], config);
-    acknowledgePackRules('api-function-logs', [logGroup], config);
-    acknowledgePackRules('api-function-policies', policies, config);
+    // On the CloudFormation resource of each: nothing a team adds under the construct shares them.
+    const resources = (...constructs: IConstruct[]) => constructs.map((construct) => construct.node.defaultChild!);
+    acknowledgePackRules('api-function', resources(this.handler), config);
+    acknowledgePackRules('api-function-logs', resources(logGroup), config);
+    acknowledgePackRules('api-function-policies', resources(...policies), config);
     if (alb) {
-      acknowledgePackRules('load-balancer', [resource(alb.loadBalancer)], config);
-      acknowledgePackRules('http-listener', [alb.loadBalancer.node.findChild('Http')], config);
-      acknowledgePackRules('log-bucket', [resource(alb.logBucket)], config);
+      acknowledgePackRules('load-balancer', resources(alb.loadBalancer), config);
+      acknowledgePackRules('http-listener', resources(alb.loadBalancer.node.findChild('Http')), config);
+      acknowledgePackRules('log-bucket', resources(alb.logBucket), config);
     }
-    if (frontend) acknowledgePackRules('frontend-bucket', [resource(frontend.bucket)], config);
+    if (frontend) acknowledgePackRules('frontend-bucket', resources(frontend.bucket), config);
     const api: Construct = this.api;
     if (api instanceof ApigwVpceApi || api instanceof ApigwPrivateDomainApi) {
-      acknowledgePackRules('rest-api-stage', [api.restApi.deploymentStage], config);
-      acknowledgePackRules('rest-api-logs', [this.api.node.findChild('AccessLogs')], config);
+      acknowledgePackRules('rest-api-stage', resources(api.restApi.deploymentStage), config);
+      acknowledgePackRules('rest-api-logs', resources(api.node.findChild('AccessLogs')), config);
     }
   }
 

@@ -101,7 +101,7 @@ export class PrivateEndpoint extends Construct {
       })]),
       ...CUSTOM_RESOURCE_FUNCTION,
     });
-    acknowledgePackRules('custom-resource-policies', [setPolicy.node.findChild('CustomResourcePolicy')]);
+    acknowledgePackRules('custom-resource-policies', [setPolicy.node.findChild('CustomResourcePolicy').node.defaultChild!]);
     acknowledgeCdkFunctions(setPolicy);
     return setPolicy;
   }
@@ -209,7 +209,7 @@ function describePolicy(): cr.AwsCustomResourcePolicy {
 function acknowledgeLookup(lookup: cr.AwsCustomResource): void {
   const policy = lookup.node.tryFindChild('CustomResourcePolicy');
   if (policy) {
-    acknowledgePackRules('custom-resource-policies', [policy]);
+    acknowledgePackRules('custom-resource-policies', [policy.node.defaultChild!]);
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason: 'ec2:DescribeNetworkInterfaces and ec2:DescribeVpcEndpoints support no resource-level permissions; ' +

@@ -23,16 +23,16 @@ const newPack: Record<NagPackName, () => NagPack> = {
  * construct the table does not name, nothing here matches it and the test fails.
  */
 const TARGET_PATHS: Record<PackTarget, RegExp> = {
-  'api-function': /\/PrivateApp\/Handler$/,
-  'api-function-logs': /\/PrivateApp\/HandlerLogs$/,
-  'api-function-policies': /\/PrivateApp\/(HandlerRole\/DefaultPolicy|HandlerNetworkInterfaces)$/,
+  'api-function': /\/PrivateApp\/Handler\/Resource$/,
+  'api-function-logs': /\/PrivateApp\/HandlerLogs\/Resource$/,
+  'api-function-policies': /\/PrivateApp\/(HandlerRole\/DefaultPolicy|HandlerNetworkInterfaces)\/Resource$/,
   'load-balancer': /\/PrivateApp\/Alb\/LoadBalancer\/Resource$/,
-  'http-listener': /\/PrivateApp\/Alb\/LoadBalancer\/Http$/,
+  'http-listener': /\/PrivateApp\/Alb\/LoadBalancer\/Http\/Resource$/,
   'log-bucket': /\/PrivateApp\/Alb\/Logs\/Resource$/,
   'frontend-bucket': /\/PrivateApp\/Frontend\/Bucket\/Resource$/,
-  'rest-api-stage': /\/PrivateApp\/Api\/RestApi\/DeploymentStage\.prod$/,
-  'rest-api-logs': /\/PrivateApp\/Api\/AccessLogs$/,
-  'custom-resource-policies': /\/PrivateApp\/.*\/CustomResourcePolicy$/,
+  'rest-api-stage': /\/PrivateApp\/Api\/RestApi\/DeploymentStage\.prod\/Resource$/,
+  'rest-api-logs': /\/PrivateApp\/Api\/AccessLogs\/Resource$/,
+  'custom-resource-policies': /\/PrivateApp\/.*\/CustomResourcePolicy\/Resource$/,
   'cdk-custom-resource-function': /\/AWS679f53fac002430cb0da5b7982bd2287$/,
   'cdk-bucket-deployment-function': /\/Custom::CDKBucketDeployment[0-9A-F]+$/,
 };
