@@ -9,6 +9,7 @@ import {
   checkAccount, checkCertificateArn, checkClientId, checkCorporateCidrs, checkDomain, checkEnvironmentName, checkHandlerEgress,
   checkHostedZoneId, checkHttpsUrl, checkIssuer, checkRegion, checkReservedConcurrency, checkSecretReference, checkSubnetIds, checkVpcId,
 } from '../../src/validate';
+import { presetPackage } from '../preset/fixture';
 
 /**
  * What a person sees: the CLI in a real terminal emulator (tmux) of a given width, read back as
@@ -476,4 +477,23 @@ describe('at 80 columns, every validation message whole', () => {
       fs.rmSync(bin, { recursive: true, force: true });
     }
   });
+});
+
+test('--preset: what it locks is not asked, its defaults are offered, the summary says which values are the preset\'s', async () => {
+  const preset = presetPackage();
+  screen = new Screen(['app', '--no-install', '--no-git', '-t', 'alb-lambda', '--no-frontend', '--preset', preset], parent, { columns: 80 });
+  const asked = questions.slice(2).filter((question) => !question.startsWith('On-premises CIDR ranges'));
+  await screen.waitFor(`? ${asked[0]}`);
+  expect(screen.text()).toContain('app.corp.acme.example');
+  await enterThrough(screen, asked);
+  await screen.waitFor('Write the project to app? (Y/n)');
+  const shown = screen.text();
+  expect(shown).not.toContain('On-premises CIDR ranges');
+  expect(shown).toMatch(/^ {2}region +eu-central-1 \(from the preset\)$/m);
+  expect(shown).toMatch(/^ {2}corporateCidrs +10\.40\.0\.0\/14 \(locked by the preset\)$/m);
+  screen.press('Enter');
+  expect(await screen.exitCode()).toBe(0);
+  const projenrc = fs.readFileSync(path.join(parent, 'app', '.projenrc.ts'), 'utf-8');
+  expect(projenrc).toContain('preset: \'@acme/hybrid-preset\',');
+  expect(projenrc).not.toMatch(/corporateCidrs|region:|domain:/);
 });
