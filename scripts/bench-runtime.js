@@ -7,7 +7,11 @@
 // request, median of batches). Sign-in on: a token signed like the load balancer's, the key fetched once from a key
 // endpoint in the same process (then cached, as in a warm function); either a token not seen before on every
 // request (each one's signature checked), or the same token on every request (as a load balancer that sends a
-// session's token more than once: checked once).
+// session's token more than once: checked once). A signed-in request carries the three headers the load balancer
+// adds (`x-amzn-oidc-data`, `x-amzn-oidc-identity`, `x-amzn-oidc-accesstoken`), the token shaped as it signs one
+// (ES256, r || s, `=` padding, `signer` and `exp` in the header). The process with a new token each time then
+// times the floor: the ES256 check alone (`crypto.verify` with the key as a cached `KeyObject`, the bytes decoded
+// beforehand) on as many tokens of the same shape, in batches as the requests.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -57,11 +61,15 @@ const headers = {
   'x-amzn-trace-id': ['Root=1-5c536348-3d683b8b04734faae651f476'], 'x-forwarded-for': ['10.1.2.3'],
   'x-forwarded-port': ['443'], 'x-forwarded-proto': ['https'],
 };
+// The identity provider's access token, which the load balancer passes on as it is (the same for a session):
+// a JWT of a typical size.
+const accessToken = 'eyJraWQiOiJ' + 'a'.repeat(1000);
 function event(token) {
+  const signedIn = token && { ...headers, 'x-amzn-oidc-data': [token.token], 'x-amzn-oidc-identity': [token.sub], 'x-amzn-oidc-accesstoken': [accessToken] };
   return {
     requestContext: { elb: { targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/0123456789abcdef' } },
     httpMethod: 'GET', path: '/api/hello', multiValueQueryStringParameters: { name: ['Ada%20Lovelace'] },
-    multiValueHeaders: token ? { ...headers, 'x-amzn-oidc-data': [token] } : headers, body: '', isBase64Encoded: false,
+    multiValueHeaders: signedIn || headers, body: '', isBase64Encoded: false,
   };
 }
 function context(i) {
@@ -89,17 +97,46 @@ async function loadBalancer(count) {
   const exp = Math.floor(Date.now() / 1000) + 3600;
   const tokens = [];
   for (let i = 0; i < count; i++) {
+    const sub = 'user-' + i;
     const input = encode({ typ: 'JWT', kid, alg: 'ES256', iss: 'https://login.example.com', client: 'app', signer, exp }) + '.'
-      + encode({ sub: 'user-' + i, email: 'ada@example.com', name: 'Ada Lovelace', groups: ['orders'], exp, iss: 'https://login.example.com' });
-    tokens.push(input + '.' + padded(crypto.sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')));
+      + encode({ sub, email: 'ada@example.com', name: 'Ada Lovelace', groups: ['orders'], exp, iss: 'https://login.example.com' });
+    tokens.push({ sub, token: input + '.' + padded(crypto.sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')) });
   }
   process.env.HYBRID_AUTH_SIGNER = signer;
   process.env.HYBRID_AUTH_KEYS_URL = 'http://127.0.0.1:' + server.address().port;
-  return tokens;
+  return { tokens, key: crypto.createPublicKey(pem) };
+}
+/** The floor: CPU and wall µs of the ES256 check alone per token (key cached, bytes decoded beforehand), median of batches. */
+function floor(tokens, key) {
+  const crypto = require('node:crypto');
+  const prepared = tokens.map(({ token }) => {
+    const dot = token.lastIndexOf('.');
+    return [Buffer.from(token.slice(0, dot)), Buffer.from(token.slice(dot + 1), 'base64url')];
+  });
+  const options = { key, dsaEncoding: 'ieee-p1363' };
+  const cpuUs = [];
+  const wallUs = [];
+  let n = 0;
+  for (let b = -2; b < batches; b++) {
+    const wall = performance.now();
+    const before = process.cpuUsage();
+    for (let i = 0; i < perBatch; i++, n++) {
+      if (!crypto.verify('sha256', prepared[n][0], options, prepared[n][1])) throw new Error('floor: a token does not verify');
+    }
+    const used = process.cpuUsage(before);
+    if (b < 0) continue; // warm-up
+    wallUs.push((performance.now() - wall) * 1000 / perBatch);
+    cpuUs.push((used.user + used.system) / perBatch);
+  }
+  return { floorUs: median(wallUs), floorCpuUs: median(cpuUs) };
+}
+function median(values) {
+  return values.sort((a, b) => a - b)[values.length >> 1];
 }
 async function main() {
   const warmup = perBatch * 2;
-  const tokens = signIn === '0' ? [] : await loadBalancer(signIn === '1' ? 1 + warmup + batches * perBatch : 1);
+  const requests = 1 + warmup + batches * perBatch;
+  const { tokens, key } = signIn === '0' ? { tokens: [] } : await loadBalancer(signIn === '1' ? requests + (batches + 2) * perBatch : 1);
   const token = (i) => tokens[signIn === '1' ? i : 0];
   const requireStart = performance.now();
   const { handler } = require(bundle);
@@ -122,8 +159,8 @@ async function main() {
     wallUs.push((performance.now() - wall) * 1000 / perBatch);
     cpuUs.push((used.user + used.system) / perBatch);
   }
-  const median = (values) => values.sort((a, b) => a - b)[values.length >> 1];
-  fs.writeFileSync(out, JSON.stringify({ requireMs, coldMs, coldCpuMs, warmUs: median(wallUs), warmCpuUs: median(cpuUs), body: first.body }));
+  const floors = signIn === '1' ? floor(tokens.slice(requests), key) : {};
+  fs.writeFileSync(out, JSON.stringify({ requireMs, coldMs, coldCpuMs, warmUs: median(wallUs), warmCpuUs: median(cpuUs), ...floors, body: first.body }));
 }
 main().catch((error) => { fs.writeFileSync(out, JSON.stringify({ error: String(error && error.stack || error) })); process.exitCode = 1; });
 `;
