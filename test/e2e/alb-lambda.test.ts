@@ -126,14 +126,16 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     expect(Object.keys(tasks).filter((task) => /^(deploy|diff|destroy):/.test(task)).sort())
       .toEqual(['deploy:dev', 'deploy:prod', 'destroy:dev', 'diff:dev', 'diff:prod']);
     commit(repo, 'a second environment and the team\'s own resources');
-    // The provider's values: app-wide for dev, prod with its own client, secret ARN, session and provider CIDRs.
+    // The provider's values: app-wide for dev, prod with its own client, secret ARN, session and provider CIDRs, and
+    // machine callers with their own provider (auth.machine).
     const tenant = 'https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555';
     const auth = `{ issuer: '${tenant}/v2.0', authorizationEndpoint: '${tenant}/oauth2/v2.0/authorize', `
       + `tokenEndpoint: '${tenant}/oauth2/v2.0/token', userInfoEndpoint: 'https://graph.microsoft.com/oidc/userinfo', `
       + "clientId: 'orders-dev', clientSecret: 'orders/oidc-client-secret' }";
     const prodAuth = auth.replace("clientId: 'orders-dev', clientSecret: 'orders/oidc-client-secret'", "clientId: 'orders-prod', "
       + "clientSecret: 'arn:aws:secretsmanager:eu-central-1:222233334444:secret:orders/oidc-AbCdEf', sessionTimeout: 28800, "
-      + "providerCidrs: ['10.50.0.0/16']");
+      + "providerCidrs: ['10.50.0.0/16'], machine: { issuer: 'https://sts.example.com', jwksEndpoint: 'https://sts.example.com/keys', "
+      + "audience: 'api://orders', claims: [{ name: 'roles', format: 'string-array', values: ['Orders.Read'] }], jwksCidrs: ['198.51.100.0/24'] }");
     const projenrc = read('.projenrc.ts');
     expect(projenrc).toContain("{ name: 'prod', ");
     write('.projenrc.ts', projenrc.replace('new HybridServerlessApp({', `new HybridServerlessApp({\n  auth: ${auth},`)
@@ -163,8 +165,8 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
     }
     expect(fs.readFileSync(templateOf(repo, 'prod', 'OrdersApp'), 'utf-8')).toContain('cdk-orders-assets-222233334444-eu-central-1');
     expect(fs.readFileSync(templateOf(repo, 'dev', 'OrdersApp'), 'utf-8')).toContain('cdk-hnb659fds-assets-123456789012-eu-west-1');
-    for (const [environment, clientId, session, cidrs] of [
-      ['dev', 'orders-dev', 3600, ['0.0.0.0/0']], ['prod', 'orders-prod', 28800, ['10.50.0.0/16']],
+    for (const [environment, clientId, session, cidrs, machine] of [
+      ['dev', 'orders-dev', 3600, ['0.0.0.0/0'], false], ['prod', 'orders-prod', 28800, ['10.50.0.0/16', '198.51.100.0/24'], true],
     ] as const) {
       const templateFile = templateOf(repo, environment, 'OrdersApp');
       expect(unacceptedCfnLintFindings(templateFile)).toEqual([]);
@@ -172,10 +174,20 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
       const rules = resources.filter((resource) => resource.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule')
         .map((rule) => rule.Properties).sort((a, b) => a.Priority - b.Priority);
       // /api/* first (401 without a session), then the app's pages (sign-in redirect); each authenticates, then forwards.
+      // With machine callers, bearer requests to /api/* before both: the load balancer verifies the token, then forwards.
       expect(rules.map((rule) => [JSON.stringify(rule.Conditions).includes('"/api/*"'),
         rule.Actions.map((action: any) => `${action.Order} ${action.Type} ${action.AuthenticateOidcConfig?.OnUnauthenticatedRequest ?? ''}`.trim())]))
-        .toEqual([[true, ['1 authenticate-oidc deny', '2 forward']], [false, ['1 authenticate-oidc authenticate', '2 forward']]]);
-      for (const rule of rules) {
+        .toEqual([...machine ? [[true, ['1 jwt-validation', '2 forward']]] : [],
+          [true, ['1 authenticate-oidc deny', '2 forward']], [false, ['1 authenticate-oidc authenticate', '2 forward']]]);
+      if (machine) {
+        expect(rules[0].Actions[0].JwtValidationConfig).toEqual({
+          Issuer: 'https://sts.example.com',
+          JwksEndpoint: 'https://sts.example.com/keys',
+          AdditionalClaims: [{ Format: 'single-string', Name: 'aud', Values: ['api://orders'] }, { Format: 'string-array', Name: 'roles', Values: ['Orders.Read'] }],
+        });
+        expect(read('docs/architecture.md')).toContain('| `prod` | `https://sts.example.com` | `https://sts.example.com/keys` | `api://orders` |');
+      }
+      for (const rule of rules.slice(machine ? 1 : 0)) {
         expect(rule.Actions[0].AuthenticateOidcConfig).toMatchObject({ ClientId: clientId, SessionTimeout: session, Scope: 'openid email profile' });
         expect(rule.Actions[0].AuthenticateOidcConfig.ClientSecret).toMatch(/^\{\{resolve:secretsmanager:.*:SecretString:::\}\}$/);
       }
@@ -188,6 +200,7 @@ describe('a repo generated with the default topology (ALB to Lambda) and a front
         HYBRID_AUTH_SIGNER: { Ref: expect.stringMatching(/^PrivateAppAlbLoadBalancer/) },
         HYBRID_AUTH_KEYS_URL: `https://public-keys.auth.elb.${environment === 'dev' ? 'eu-west-1' : 'eu-central-1'}.amazonaws.com`,
       });
+      expect(handler.Properties.Environment.Variables.HYBRID_MACHINE_JWKS_URL).toBe(machine ? 'https://sts.example.com/keys' : undefined);
     }
   });
 
