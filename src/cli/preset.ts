@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { run, succeeded } from './install';
+import { onInterrupt } from './signals';
 import { brief, CLI_NAME as PACKAGE_NAME, Problem, UsageError } from './ui';
 import { isPresetPath, loadPreset, LoadedPreset, PresetError } from '../preset/load';
 
@@ -26,6 +27,8 @@ export const fetchPreset: FetchPreset = async (spec, cwd) => {
   const target = local ? `file:${path.resolve(cwd, spec.replace(/^file:/, ''))}` : spec;
   if (local && !fs.existsSync(target.slice('file:'.length))) refuse(`${brief(spec)} does not exist (${target.slice('file:'.length)}).`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chs-preset-'));
+  // A signal while npm runs: the temporary directory goes too.
+  const stopListening = onInterrupt(() => fs.rmSync(dir, { recursive: true, force: true }));
   try {
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'preset-fetch', private: true }));
     const env = { ...process.env };
@@ -50,6 +53,7 @@ export const fetchPreset: FetchPreset = async (spec, cwd) => {
     }
     return { preset, spec: local ? target : saved };
   } finally {
+    stopListening();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 };

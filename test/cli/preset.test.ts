@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PromptObject } from 'prompts';
-import { requireBuiltCli, runCliAsync, runInProcess, tempDir } from './util';
+import { cleanEnv, fakeBin, isAlive, requireBuiltCli, runCliAsync, runInProcess, startCli, tempDir, waitUntil } from './util';
 import { fetchPreset } from '../../src/cli/preset';
 import { Ask } from '../../src/cli/questions';
 import { presetPackage } from '../preset/fixture';
@@ -86,5 +86,24 @@ describe('--preset', () => {
     expect(projenrc).not.toContain('10.40.0.0/14');
     expect(JSON.parse(fs.readFileSync(path.join(cwd, 'app', 'package.json'), 'utf-8')).devDependencies['@acme/hybrid-preset']).toBe(`file:${pkg}`);
     expect(fs.readFileSync(path.join(cwd, 'app', 'src/hybrid/config.ts'), 'utf-8')).toContain('\'10.40.0.0/14\'');
+  });
+
+  test('a signal while npm fetches the preset: npm stops, its temporary directory goes, nothing written', async () => {
+    requireBuiltCli();
+    const tmp = tempDir('chs-preset-tmp-');
+    const pidFile = path.join(tmp, 'npm.pid');
+    // npm that hangs, as on a slow registry.
+    const bin = fakeBin({ npm: `echo $$ > '${pidFile}'\nexec sleep 60` });
+    const cli = startCli(['app', '--yes', '--preset', '@acme/hybrid-preset'], { cwd, env: cleanEnv({ PATH: `${bin}${path.delimiter}${process.env.PATH}`, TMPDIR: tmp }) });
+    await waitUntil(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf-8').trim() !== '', 'npm to start');
+    expect(fs.readdirSync(tmp).filter((entry) => entry.startsWith('chs-preset-'))).toHaveLength(1);
+    cli.child.kill('SIGTERM');
+    const result = await cli.done;
+    expect(result.status).toBe(143);
+    expect(isAlive(Number(fs.readFileSync(pidFile, 'utf-8').trim()))).toBe(false);
+    expect(fs.readdirSync(tmp).filter((entry) => entry.startsWith('chs-preset-'))).toEqual([]);
+    expect(fs.readdirSync(cwd)).toEqual([]);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(bin, { recursive: true, force: true });
   });
 });
