@@ -35,15 +35,23 @@ describe('a deploy rehearsal against moto, the AWS stand-in', () => {
   }, 60_000);
   afterAll(async () => moto?.stop());
 
-  /** Generates a repo with the CLI from the tarball, for the network in moto; `answers` for what has no flag. */
-  const generate = (name: string, topology: string, answers?: object) => {
-    const answersFile = path.join(parent, `${name}.answers.json`);
-    if (answers) fs.writeFileSync(answersFile, JSON.stringify(answers));
+  /** Generates a repo with the CLI from the tarball, for the network in moto; `extra` arguments for the CLI. */
+  const generate = (name: string, topology: string, extra: string[] = []) => {
     createWithSharedInstall(tarball, parent, [name, '--yes', '--topology', topology, '--no-frontend', '--domain', DOMAIN,
       '--vpc-id', network.vpcId, '--subnet-ids', network.subnetIds.join(','), '--hosted-zone-id', network.hostedZoneId,
       '--certificate-arn', network.certificateArn, '--corporate-cidrs', '10.0.0.0/8',
-      '--account', MOTO_ACCOUNT, '--region', REGION, '--no-git', ...(answers ? ['--answers', answersFile] : [])]);
+      '--account', MOTO_ACCOUNT, '--region', REGION, '--no-git', ...extra]);
     return path.join(parent, name);
+  };
+  /** A company's preset, as its platform team publishes it (here a package in a directory): what its landing zone locks. */
+  const landingZonePreset = (): string => {
+    const dir = path.join(parent, 'acme-preset');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({
+      name: '@acme/hybrid-preset', version: '1.0.0', main: 'index.js', peerDependencies: { 'create-hybrid-serverless': '*' },
+    }));
+    fs.writeFileSync(path.join(dir, 'index.js'), `module.exports = ${JSON.stringify({ locked: { permissionsBoundary: BOUNDARY, tags: TAGS } })};\n`);
+    return dir;
   };
   const aws = (command: string, args: string[], cwd: string) =>
     run(command, args, cwd, { env: moto.env(REGION), timeout: DEPLOY_TIMEOUT });
@@ -79,7 +87,7 @@ describe('a deploy rehearsal against moto, the AWS stand-in', () => {
   const template = (repo: string, stack: string) =>
     JSON.parse(fs.readFileSync(templateOf(repo, 'dev', stack), 'utf-8')) as { Resources: Record<string, { Type: string }> };
 
-  test('ALB to Lambda, in a landing zone that requires a boundary and tags: the real cdk bootstrap (as the docs give it) and cdk deploy ' +
+  test('ALB to Lambda, from a company preset whose landing zone requires a boundary and tags: the real cdk bootstrap (as the docs give it) and cdk deploy ' +
     'bring the stack to CREATE_COMPLETE, with function, load balancer and record, the boundary on every role and the tags', async () => {
     // The landing zone's boundary: the platform team's policy, in the account before anything is bootstrapped.
     const iam = new IAMClient(moto.client(REGION));
@@ -87,8 +95,12 @@ describe('a deploy rehearsal against moto, the AWS stand-in', () => {
       PolicyName: BOUNDARY,
       PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
     })).catch((error) => { if (error.name !== 'EntityAlreadyExistsException') throw error; });
-    const repo = generate('orders-app', 'alb-lambda', { permissionsBoundary: BOUNDARY, tags: TAGS });
-    expect(fs.readFileSync(path.join(repo, '.projenrc.ts'), 'utf-8')).toContain(`permissionsBoundary: '${BOUNDARY}'`);
+    const repo = generate('orders-app', 'alb-lambda', ['--preset', landingZonePreset()]);
+    // The repo follows the preset: its values stay there, and reach the config the constructs read.
+    const projenrc = fs.readFileSync(path.join(repo, '.projenrc.ts'), 'utf-8');
+    expect(projenrc).toMatch(/preset: '[^']*acme-preset'/);
+    expect(projenrc).not.toContain(BOUNDARY);
+    expect(fs.readFileSync(path.join(repo, 'src', 'hybrid', 'config.ts'), 'utf-8')).toContain(`permissionsBoundary: '${BOUNDARY}'`);
     const bootstrapping = bootstrap(repo);
     expect(bootstrapping.output).toContain(`Environment aws://${MOTO_ACCOUNT}/${REGION} bootstrapped`);
     expect(bootstrapping.status).toBe(0);
