@@ -1,13 +1,12 @@
 import { Fn } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { CorporateNetwork } from './network';
 import { denyAll, lookUpEndpointDnsEntry, PrivateEndpoint } from './private-endpoint';
-import { createPrivateRestApi, executeApiEndpointPolicy } from './private-rest-api';
+import { createPrivateRestApi, executeApiEndpointPolicy, invokeOnlyThrough } from './private-rest-api';
 
 export interface ApigwPrivateDomainApiProps {
   /** The VPC and subnets of the endpoint; its corporate CIDRs are the only ones let in. */
@@ -75,23 +74,13 @@ export class ApigwPrivateDomainApi extends Construct {
     });
 
     // A new private domain name starts with a deny-all policy: invoke only through this endpoint.
-    const invoke = { actions: ['execute-api:Invoke'], resources: ['execute-api:/*'], principals: [new iam.AnyPrincipal()] };
     this.domainName = new apigw.CfnDomainNameV2(this, 'DomainName', {
       domainName: props.domain,
       certificateArn: props.certificateArn,
       endpointConfiguration: { types: ['PRIVATE'] },
       // The only policy private custom domain names support.
       securityPolicy: 'TLS_1_2',
-      policy: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({ effect: iam.Effect.ALLOW, ...invoke }),
-          new iam.PolicyStatement({
-            effect: iam.Effect.DENY,
-            ...invoke,
-            conditions: { StringNotEquals: { 'aws:SourceVpce': endpointId } },
-          }),
-        ],
-      }).toJSON(),
+      policy: invokeOnlyThrough(endpointId).toJSON(),
     });
 
     // Every path of the domain to the stage (no base path: `https://<domain>/api/...`).

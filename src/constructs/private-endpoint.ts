@@ -140,61 +140,50 @@ function oneStringEach(list: string[], count: number): string[] {
 }
 
 /**
- * The private IPs of an endpoint's network interfaces, one per subnet, looked up at deploy
- * time with `ec2:DescribeNetworkInterfaces`: nobody types them in.
+ * An EC2 describe call made at deploy time (an `AwsCustomResource`), and the fields of its answer that `fields`
+ * names, in that order: each is one of the call's output paths.
  */
-export function lookUpEndpointIps(scope: Construct, id: string, networkInterfaceIds: string[], count: number): string[] {
+function lookUp(scope: Construct, id: string, call: Pick<cr.AwsSdkCall, 'action' | 'parameters' | 'physicalResourceId'>,
+  fields: string[]): string[] {
   const lookup = new cr.AwsCustomResource(scope, id, {
-    onUpdate: {
-      service: 'EC2',
-      action: 'describeNetworkInterfaces',
-      parameters: { NetworkInterfaceIds: oneStringEach(networkInterfaceIds, count) },
-      physicalResourceId: cr.PhysicalResourceId.fromResponse('NetworkInterfaces.0.NetworkInterfaceId'),
-      outputPaths: Array.from({ length: count }, (_, i) => `NetworkInterfaces.${i}.PrivateIpAddress`),
-    },
+    onUpdate: { service: 'EC2', ...call, outputPaths: fields },
     policy: describePolicy(),
     ...CUSTOM_RESOURCE_FUNCTION,
   });
   acknowledgeLookup(lookup);
-  return Array.from({ length: count }, (_, i) => lookup.getResponseField(`NetworkInterfaces.${i}.PrivateIpAddress`));
+  return fields.map((field) => lookup.getResponseField(field));
 }
+
+/**
+ * The private IPs of an endpoint's network interfaces, one per subnet, looked up at deploy
+ * time with `ec2:DescribeNetworkInterfaces`: nobody types them in.
+ */
+export function lookUpEndpointIps(scope: Construct, id: string, networkInterfaceIds: string[], count: number): string[] {
+  return lookUp(scope, id, {
+    action: 'describeNetworkInterfaces',
+    parameters: { NetworkInterfaceIds: oneStringEach(networkInterfaceIds, count) },
+    physicalResourceId: cr.PhysicalResourceId.fromResponse('NetworkInterfaces.0.NetworkInterfaceId'),
+  }, Array.from({ length: count }, (_, i) => `NetworkInterfaces.${i}.PrivateIpAddress`));
+}
+
+/** `ec2:DescribeVpcEndpoints` of an existing endpoint, at deploy time. */
+const describeEndpoint = (endpointId: string) => ({
+  action: 'describeVpcEndpoints',
+  parameters: { VpcEndpointIds: [endpointId] },
+  physicalResourceId: cr.PhysicalResourceId.of(endpointId),
+});
 
 /** The network interfaces of an existing endpoint, looked up at deploy time. */
 export function lookUpEndpointInterfaces(scope: Construct, id: string, endpointId: string, count: number): string[] {
-  const describe = new cr.AwsCustomResource(scope, id, {
-    onUpdate: {
-      service: 'EC2',
-      action: 'describeVpcEndpoints',
-      parameters: { VpcEndpointIds: [endpointId] },
-      physicalResourceId: cr.PhysicalResourceId.of(endpointId),
-      outputPaths: Array.from({ length: count }, (_, i) => `VpcEndpoints.0.NetworkInterfaceIds.${i}`),
-    },
-    policy: describePolicy(),
-    ...CUSTOM_RESOURCE_FUNCTION,
-  });
-  acknowledgeLookup(describe);
-  return Array.from({ length: count }, (_, i) => describe.getResponseField(`VpcEndpoints.0.NetworkInterfaceIds.${i}`));
+  return lookUp(scope, id, describeEndpoint(endpointId), Array.from({ length: count }, (_, i) => `VpcEndpoints.0.NetworkInterfaceIds.${i}`));
 }
 
 /** The regional DNS name of an existing endpoint and its hosted zone, looked up at deploy time. */
 export function lookUpEndpointDnsEntry(scope: Construct, id: string, endpointId: string): { dnsName: string; hostedZoneId: string } {
-  const describe = new cr.AwsCustomResource(scope, id, {
-    onUpdate: {
-      service: 'EC2',
-      action: 'describeVpcEndpoints',
-      parameters: { VpcEndpointIds: [endpointId] },
-      physicalResourceId: cr.PhysicalResourceId.of(endpointId),
-      // The first entry is the regional name; the others name one availability zone each.
-      outputPaths: ['VpcEndpoints.0.DnsEntries.0.DnsName', 'VpcEndpoints.0.DnsEntries.0.HostedZoneId'],
-    },
-    policy: describePolicy(),
-    ...CUSTOM_RESOURCE_FUNCTION,
-  });
-  acknowledgeLookup(describe);
-  return {
-    dnsName: describe.getResponseField('VpcEndpoints.0.DnsEntries.0.DnsName'),
-    hostedZoneId: describe.getResponseField('VpcEndpoints.0.DnsEntries.0.HostedZoneId'),
-  };
+  // The first entry is the regional name; the others name one availability zone each.
+  const [dnsName, hostedZoneId] = lookUp(scope, id, describeEndpoint(endpointId),
+    ['VpcEndpoints.0.DnsEntries.0.DnsName', 'VpcEndpoints.0.DnsEntries.0.HostedZoneId']);
+  return { dnsName, hostedZoneId };
 }
 
 /** ec2:DescribeNetworkInterfaces and ec2:DescribeVpcEndpoints support no resource-level permissions. */

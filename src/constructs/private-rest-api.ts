@@ -31,6 +31,20 @@ export interface PrivateRestApiProps {
 }
 
 /**
+ * A resource policy (of a private REST API or a private custom domain name) that lets anyone invoke it, but only
+ * through one `execute-api` endpoint: `aws:SourceVpce` takes the endpoint's vpce- id.
+ */
+export function invokeOnlyThrough(endpointId: string): iam.PolicyDocument {
+  const invoke = { actions: ['execute-api:Invoke'], resources: ['execute-api:/*'], principals: [new iam.AnyPrincipal()] };
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({ effect: iam.Effect.ALLOW, ...invoke }),
+      new iam.PolicyStatement({ effect: iam.Effect.DENY, ...invoke, conditions: { StringNotEquals: { 'aws:SourceVpce': endpointId } } }),
+    ],
+  });
+}
+
+/**
  * A PRIVATE REST API bound to one `execute-api` endpoint, proxying every path to the handler:
  * the resource policy matches `aws:SourceVpce` against the endpoint id (never a VPC id); the
  * stage has access and execution logs, X-Ray tracing, throttling and a request validator.
@@ -43,23 +57,13 @@ export function createPrivateRestApi(scope: Construct, props: PrivateRestApiProp
     retention: logs.RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  const invoke = { actions: ['execute-api:Invoke'], resources: ['execute-api:/*'], principals: [new iam.AnyPrincipal()] };
   const restApi = new apigw.RestApi(scope, 'RestApi', {
     description: `Private API of ${props.domain}`,
     // Binary responses (isBase64Encoded) reach the client as bytes; request bodies arrive base64.
     binaryMediaTypes: ['*/*'],
     endpointConfiguration: { types: [apigw.EndpointType.PRIVATE], vpcEndpoints: [endpoint] },
     // Only calls through the app's endpoint: `aws:SourceVpce` takes a vpce- id.
-    policy: new iam.PolicyDocument({
-      statements: [
-        new iam.PolicyStatement({ effect: iam.Effect.ALLOW, ...invoke }),
-        new iam.PolicyStatement({
-          effect: iam.Effect.DENY,
-          ...invoke,
-          conditions: { StringNotEquals: { 'aws:SourceVpce': endpoint.vpcEndpointId } },
-        }),
-      ],
-    }),
+    policy: invokeOnlyThrough(endpoint.vpcEndpointId),
     deployOptions: {
       stageName: STAGE_NAME,
       accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
