@@ -240,3 +240,15 @@ export function toUser(claims: TokenClaims): User {
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
+
+/**
+ * Checks the key set URL a setting names: https, or http to this machine (the dev server's). `variable` is the
+ * environment variable it came from, for the message.
+ */
+export function checkKeysUrl(variable: string, value: string): void {
+  const url = new URL(value);
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new Error(`${variable} must be an https:// URL, not ${value}`);
+  }
+}

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { AlbTokenVerifier, SignInError, type TokenClaims, type VerifierOptions } from './alb-token';
+import { AlbTokenVerifier, checkKeysUrl, SignInError, type TokenClaims, type VerifierOptions } from './alb-token';
 import type { ApiEnv } from './http';
 import { bearerToken, machineSettings, MachineTokenVerifier, type MachineSettings } from './machine-token';
 import { logger } from './observability';
@@ -55,11 +55,7 @@ export function authSettings(env: NodeJS.ProcessEnv = process.env): AuthSettings
 function parseSettings(signer: string | undefined, keysUrl: string | undefined): AuthSettings | undefined {
   if (!signer && !keysUrl) return undefined;
   if (!signer || !keysUrl) throw new Error('HYBRID_AUTH_SIGNER and HYBRID_AUTH_KEYS_URL are set together, or neither');
-  const url = new URL(keysUrl);
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new Error(`HYBRID_AUTH_KEYS_URL must be an https:// URL, not ${keysUrl}`);
-  }
+  checkKeysUrl('HYBRID_AUTH_KEYS_URL', keysUrl);
   return { signer, keysUrl: keysUrl.replace(/\/+$/, '') };
 }
 

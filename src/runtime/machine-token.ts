@@ -1,5 +1,5 @@
 import { createPublicKey, verify as verifySignature, type KeyObject } from 'node:crypto';
-import { SignInError, type TokenClaims } from './alb-token';
+import { checkKeysUrl, SignInError, type TokenClaims } from './alb-token';
 import type { User } from './auth';
 
 /*
@@ -33,11 +33,7 @@ export function machineSettings(env: NodeJS.ProcessEnv = process.env): MachineSe
   const jwksUrl = env.HYBRID_MACHINE_JWKS_URL;
   if (!issuer && !jwksUrl) return undefined;
   if (!issuer || !jwksUrl) throw new Error('HYBRID_MACHINE_ISSUER and HYBRID_MACHINE_JWKS_URL are set together, or neither');
-  const url = new URL(jwksUrl);
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new Error(`HYBRID_MACHINE_JWKS_URL must be an https:// URL, not ${jwksUrl}`);
-  }
+  checkKeysUrl('HYBRID_MACHINE_JWKS_URL', jwksUrl);
   return { issuer, jwksUrl, ...(env.HYBRID_MACHINE_AUDIENCE ? { audience: env.HYBRID_MACHINE_AUDIENCE } : {}) };
 }
 
