@@ -52,7 +52,7 @@ const project = new cdk.JsiiProject({
     // reads each module with acorn.
     'esbuild@^0.28.2', 'acorn@^8.19.0', 'acorn-walk@^8.3.5',
     // The deploy rehearsal (test/e2e/deploy-rehearsal.test.ts) prepares and inspects the AWS stand-in (moto) with them.
-    '@aws-sdk/client-acm@^3', '@aws-sdk/client-api-gateway@^3', '@aws-sdk/client-cloudformation@^3', '@aws-sdk/client-ec2@^3',
+    '@aws-sdk/client-acm@^3', '@aws-sdk/client-cloudformation@^3', '@aws-sdk/client-ec2@^3',
     '@aws-sdk/client-elastic-load-balancing-v2@^3', '@aws-sdk/client-lambda@^3', '@aws-sdk/client-route-53@^3', '@aws-sdk/client-iam@^3',
     // What create-hybrid-serverless/runtime runs on (src/runtime), at the versions generated repos get: their
     // repo installs them. Not peerDependencies: jsii refuses a peer that is not a jsii module.

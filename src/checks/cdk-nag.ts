@@ -14,11 +14,15 @@ export function checkCdkNag(root: string, environments: number): void {
   const outdir = process.env[IN_BUILD_ENV] ? assemblyOfTheBuild(root) : synthesizeMain(root);
   const reportFile = path.join(outdir, 'validation-report.json');
   if (!fs.existsSync(reportFile)) throw new Error(`${reportFile} is missing: no validation plugin ran on the app of src/main.ts`);
-  const nag = JSON.parse(fs.readFileSync(reportFile, 'utf-8')).pluginReports
-    .filter((plugin: { pluginName: string }) => plugin.pluginName === 'AwsSolutions');
-  // One report per environment's Stage.
-  expect(nag).toHaveLength(environments);
-  expect(nag.flatMap((plugin: { violations: unknown[] }) => plugin.violations)).toEqual([]);
+  const reports: Array<{ pluginName: string; violations?: unknown[] }> = JSON.parse(fs.readFileSync(reportFile, 'utf-8')).pluginReports;
+  // One AwsSolutions report per environment's Stage; no finding of it or of any other pack (nagPacks).
+  expect(reports.filter((plugin) => plugin.pluginName === 'AwsSolutions')).toHaveLength(environments);
+  expect(reports.flatMap((plugin) => plugin.violations ?? [])).toEqual([]);
+}
+
+/** The packs the cdk-nag check runs on the environments, as its title names them: AwsSolutions, then `nagPacks`. */
+export function nagPacksOf(environments: ReadonlyArray<{ readonly nagPacks?: readonly string[] }>): string[] {
+  return ['AwsSolutions', ...new Set(environments.flatMap((environment) => environment.nagPacks ?? []))];
 }
 
 /** The repo's cdk.json. */

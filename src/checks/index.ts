@@ -3,7 +3,7 @@
 // environments and stack; the checks look only at what the package built (`PrivateApp`), so that the team's own
 // resources never turn them red. Jest's globals (`describe`, `test`, `expect`, `jest`) are the repo's.
 import { Stack } from 'aws-cdk-lib';
-import { checkCdkNag, cdkJsonOf } from './cdk-nag';
+import { checkCdkNag, cdkJsonOf, nagPacksOf } from './cdk-nag';
 import { HANDLER_CHECKS } from './handler';
 import { INFRASTRUCTURE_CHECKS, ManagedCheck } from './infrastructure';
 import { CheckTarget } from './target';
@@ -55,8 +55,9 @@ export function describeInfrastructureChecks<C extends HybridConfig>(options: Ma
   });
 
   describe('security gates', () => {
-    register('cdk-nag', 'cdk-nag AwsSolutions checked every environment of the app of src/main.ts and found nothing unacknowledged',
-      switchedOff, () => checkCdkNag(options.root, options.environments.length));
+    register('cdk-nag', `cdk-nag ${nagPacksOf(options.environments).join(', ')} checked every environment of the app of src/main.ts `
+      + 'and found nothing unacknowledged',
+    switchedOff, () => checkCdkNag(options.root, options.environments.length));
   });
 }
 

@@ -73,6 +73,11 @@ describe('describeInfrastructureChecks', () => {
     expect(names.filter((name) => name.endsWith('[cdk-nag]'))).toEqual([
       'security gates › cdk-nag AwsSolutions checked every environment of the app of src/main.ts and found nothing unacknowledged [cdk-nag]',
     ]);
+    // With extra packs (nagPacks): each named once, after AwsSolutions.
+    const withPacks = environmentsFor({ environments: [{ name: 'dev' }, PROD], nagPacks: ['NIST80053R5Checks', 'ServerlessChecks'] });
+    expect(registered(() => describeInfrastructureChecks({ root, environments: withPacks, stackOf })).filter((name) => name.endsWith('[cdk-nag]'))).toEqual([
+      'security gates › cdk-nag AwsSolutions, NIST80053R5Checks, ServerlessChecks checked every environment of the app of src/main.ts and found nothing unacknowledged [cdk-nag]',
+    ]);
     const ids = new Set(names.map((name) => name.match(/\[([a-z0-9-]+)\]$/)![1]));
     for (const id of ids) expect(MANAGED_CHECK_IDS).toContain(id);
     // ALB to Lambda without a frontend: none of the API Gateway or frontend checks.
@@ -138,7 +143,25 @@ describe('the cdk-nag check', () => {
     fs.utimesSync(path.join(root, 'src', 'stack.ts'), past, past);
     expect(() => checkCdkNag(root, 2)).not.toThrow();
     expect(() => checkCdkNag(root, 3)).toThrow(/Expected length: 3/);
+    // A finding of an extra pack (nagPacks) fails it as one of AwsSolutions does.
+    const report = path.join(outdir, 'validation-report.json');
+    fs.writeFileSync(report, JSON.stringify({
+      pluginReports: [
+        ...environments.map(() => ({ pluginName: 'AwsSolutions', conclusion: 'success', violations: [] })),
+        {
+          pluginName: 'NIST.800.53.R5',
+          conclusion: 'failure',
+          violations: [{
+            ruleName: 'NIST.800.53.R5-S3BucketVersioningEnabled',
+            violatingConstructs: [{ constructPath: 'dev/App/Reports/Resource' }],
+          }],
+        },
+      ],
+    }));
+    fs.utimesSync(report, new Date(), new Date());
+    expect(() => checkCdkNag(root, 2)).toThrow(/NIST\.800\.53\.R5-S3BucketVersioningEnabled/);
     fs.writeFileSync(path.join(root, 'src', 'stack.ts'), '// the team\'s edit since the last synth\n');
+    fs.utimesSync(path.join(root, 'src', 'stack.ts'), new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
     expect(() => checkCdkNag(root, 2)).toThrow('cdk.out/validation-report.json is older than src/stack.ts: the build\'s `cdk synth` (post-compile) did not run');
   });
 });

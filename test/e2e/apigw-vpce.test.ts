@@ -4,8 +4,8 @@ import { unacceptedCfnLintFindings } from './cfn-lint';
 import { copyRepo, createWithSharedInstall, freshDir, gitStatus, ok, packTarball, run, templateOf } from './util';
 
 // API Gateway with a frontend, the API function inside the VPC and sign-in at the load balancer, as the CLI generates it;
-// then, each on its own copy, the frontend off with the team's own method and files, and a switch to ALB to Lambda.
-// Each builds green with its own `npx projen build`, and each synthesized template passes cfn-lint.
+// then, each on its own copy, the frontend off with the team's own method, files and second environment, and a switch
+// to ALB to Lambda that bundles on its own. Each builds green, and each synthesized template passes cfn-lint.
 describe('a repo generated with the API Gateway topology and a frontend', () => {
   const tarball = packTarball();
   const parent = freshDir('chs-e2e-apigw-');
@@ -69,20 +69,9 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
     expect(gitStatus(repo)).toBe('');
   });
 
-  test('bundles on its own: `npx projen test` and `cdk synth` in a clean checkout', () => {
-    repo = copyRepo(generated);
-    expect(fs.existsSync(path.join(repo, 'frontend/dist'))).toBe(false);
-    expect(ok('npx', ['projen', 'test'], repo)).toMatch(/Tests:\s+\d+ passed, \d+ total/);
-    fs.rmSync(path.join(repo, 'frontend/dist'), { recursive: true });
-    fs.rmSync(path.join(repo, 'assets'), { recursive: true });
-    ok('npx', ['cdk', 'synth', '-q'], repo);
-    expect(fs.existsSync(path.join(repo, 'frontend/dist/main.js'))).toBe(true);
-    expect(fs.readdirSync(path.join(repo, 'assets/api'))).toEqual(['api.lambda']);
-    expect(gitStatus(repo)).toBe('');
-  });
-
-  test('turns the frontend off cleanly, with a validated POST method of the team\'s on the REST API and the team\'s files in '
-    + 'projenrc/ and build-tools/, type-checked and linted', () => {
+  test('turns the frontend off cleanly but for what the team\'s edited test imports, with a validated POST method of the '
+    + 'team\'s on the REST API, the team\'s files in projenrc/ and build-tools/ type-checked and linted, and a second '
+    + 'environment on an existing endpoint', () => {
     repo = copyRepo(generated);
     // The team's .projenrc.ts helpers and build tools: the typecheck fails on a type error in them.
     fs.writeFileSync(path.join(repo, 'projenrc/names.ts'), "export const TEAM = 'orders';\n");
@@ -110,13 +99,20 @@ describe('a repo generated with the API Gateway topology and a frontend', () => 
       requestModels: { 'application/json': order },
     });
 $2`));
+    // The team's own case in the frontend's test: the sample it imports stays (the rest of the frontend goes).
+    const frontendTest = path.join(repo, 'test/frontend.test.ts');
+    fs.writeFileSync(frontendTest, `${fs.readFileSync(frontendTest, 'utf-8')}\n// The team's own case.\n`);
     edit('frontend: true,', 'frontend: false,');
-    ok('npx', ['projen'], repo);
-    expect(fs.existsSync(path.join(repo, 'frontend'))).toBe(false);
-    expect(fs.existsSync(path.join(repo, 'test/frontend.test.ts'))).toBe(false);
+    // A second environment that uses an existing execute-api endpoint (behind the load balancer): the app leaves
+    // its policy alone, and the load balancer sends only to that endpoint's addresses.
+    edit("environments: [{ name: 'dev' }],", "environments: [{ name: 'dev' }, { name: 'shared', vpcEndpointId: 'vpce-0123456789abcdef0' }],");
+    expect(ok('npx', ['projen'], repo)).toContain('frontend/src/greeting.ts is kept: test/frontend.test.ts still refers to it');
+    expect(fs.readdirSync(path.join(repo, 'frontend'), { recursive: true }).map(String).sort()).toEqual(['src', 'src/greeting.ts']);
     expect(JSON.parse(fs.readFileSync(path.join(repo, '.projen/tasks.json'), 'utf-8')).tasks['frontend:build']).toBeUndefined();
 
-    expect(ok('npx', ['projen', 'build'], repo)).toMatch(/check \| hybrid-serverless-check .* projenrc .*/);
+    const output = ok('npx', ['projen', 'build'], repo);
+    expect(output).toMatch(/check \| hybrid-serverless-check .* projenrc .*/);
+    expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
     expect(unacceptedCfnLintFindings(templateFile())).toEqual([]);
     const types = resourceTypes();
     expect(types.filter((type) => type === 'AWS::EC2::VPCEndpoint')).toHaveLength(1);
@@ -125,16 +121,31 @@ $2`));
     expect(types.filter((type) => type === 'AWS::ApiGateway::Method')).toHaveLength(3);
     // Without the frontend: /api/* (401 without a session) before every other path (sign-in).
     expect(signIn()).toEqual([['/api/*', '1 authenticate-oidc deny', '2 forward'], ['(any)', '1 authenticate-oidc authenticate', '2 forward']]);
+    const sharedFile = templateOf(repo, 'shared', 'GatewayApp');
+    const shared = JSON.parse(fs.readFileSync(sharedFile, 'utf-8')).Resources;
+    expect(Object.values(shared).map((resource: any) => resource.Type)).not.toContain('AWS::EC2::VPCEndpoint');
+    expect(JSON.stringify(shared)).not.toContain('modifyVpcEndpoint');
+    expect(JSON.stringify(shared)).toContain('vpce-0123456789abcdef0');
+    expect(unacceptedCfnLintFindings(sharedFile)).toEqual([]);
   });
 
-  test('switches to ALB to Lambda in .projenrc.ts and builds green with the handlers untouched', () => {
+  test('switches to ALB to Lambda in .projenrc.ts with the handlers untouched, and bundles on its own in a clean checkout: '
+    + '`npx projen test`, `cdk synth` and the typecheck green', () => {
     repo = copyRepo(generated);
     edit('topology: Topology.APIGW_VPCE,', 'topology: Topology.ALB_LAMBDA,');
     ok('npx', ['projen'], repo);
     expect(fs.readFileSync(path.join(repo, 'src/hybrid/private-app.ts'), 'utf-8')).toContain("ManagedPrivateApp<'alb-lambda'>");
 
-    const output = ok('npx', ['projen', 'build'], repo);
-    expect(output).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    // Without a build first: the test task bundles what the tests deploy, `cdk synth` what the app deploys.
+    expect(fs.existsSync(path.join(repo, 'frontend/dist'))).toBe(false);
+    expect(ok('npx', ['projen', 'test'], repo)).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    fs.rmSync(path.join(repo, 'frontend/dist'), { recursive: true });
+    fs.rmSync(path.join(repo, 'assets'), { recursive: true });
+    ok('npx', ['cdk', 'synth', '-q'], repo);
+    expect(fs.existsSync(path.join(repo, 'frontend/dist/main.js'))).toBe(true);
+    expect(fs.readdirSync(path.join(repo, 'assets/api'))).toEqual(['api.lambda']);
+    ok('npx', ['projen', 'typecheck'], repo);
+
     expect(unacceptedCfnLintFindings(templateFile())).toEqual([]);
     // The frontend's S3 endpoint stays; the execute-api one goes with the REST API.
     expect(resourceTypes().filter((type) => type === 'AWS::EC2::VPCEndpoint')).toHaveLength(1);

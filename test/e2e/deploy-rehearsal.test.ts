@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand, ListStackResourcesCommand, StackResourceSummary } from '@aws-sdk/client-cloudformation';
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreatePolicyCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -13,8 +12,10 @@ import { createWithSharedInstall, freshDir, packTarball, run, Run, templateOf } 
 // 127.0.0.1 instead of AWS. Bootstrap, asset publishing (template and Lambda code to the bootstrap bucket), change
 // sets and stack creation run as they would against an account; what moto then holds is checked with the AWS SDK.
 // The network a generated repo expects (VPC, subnets, hosted zone, certificate) is created in moto first.
-// Repos without the frontend: the frontend's S3 interface endpoint meets the limit of moto that stops the API Gateway
-// topology (the last test); tried with ALB to Lambda and a frontend, the same AttributeError and an empty stack.
+// ALB to Lambda without the frontend: moto 5 cannot build an interface endpoint's `Fn::GetAtt [endpoint,
+// NetworkInterfaceIds]` (ExecuteChangeSet answers 500 with a Python AttributeError, and the CDK CLI reports success
+// over an empty stack), which the frontend's S3 endpoint and API Gateway via VPC endpoint need; the private custom
+// domain's custom resources are Lambda functions, which moto runs in Docker. Those topologies are not rehearsed.
 const REGION = 'eu-west-1';
 const DOMAIN = 'orders.corp.example.com';
 /** What the landing zone of the first rehearsal requires. */
@@ -60,14 +61,12 @@ describe('a deploy rehearsal against moto, the AWS stand-in', () => {
    * deploys the assembly it tested. Its stack `dev/OrdersApp` is `dev-OrdersApp` in CloudFormation.
    */
   const deploy = (repo: string): Run => aws('npx', ['projen', 'deploy:dev', '--require-approval', 'never'], repo);
-  let bootstrapped: Run | undefined;
   /**
-   * `cdk bootstrap` of the environment, as before a team's first deploy: once, with the CDK CLI of the first repo
-   * that deploys. Bootstrapping is per account and region, not per app: run outside the app, it skips a synthesis
-   * (30 s here). A custom qualifier in the repo's cdk.json would then have to be passed with `--qualifier`.
+   * `cdk bootstrap` of the environment, as before a team's first deploy, with the repo's CDK CLI. Bootstrapping is
+   * per account and region, not per app: run outside the app, it skips a synthesis (30 s here). A custom qualifier
+   * in the repo's cdk.json would then have to be passed with `--qualifier`.
    */
-  const bootstrap = (repo: string): Run => (bootstrapped ??= aws(path.join(repo, 'node_modules', '.bin', 'cdk'),
-    bootstrapArguments(repo), parent));
+  const bootstrap = (repo: string): Run => aws(path.join(repo, 'node_modules', '.bin', 'cdk'), bootstrapArguments(repo), parent);
   /** The arguments of `cdk bootstrap` that the repo's docs/architecture.md gives for `dev`, as a team copies them. */
   const bootstrapArguments = (repo: string): string[] => {
     const docs = fs.readFileSync(path.join(repo, 'docs', 'architecture.md'), 'utf-8');
@@ -163,28 +162,5 @@ describe('a deploy rehearsal against moto, the AWS stand-in', () => {
       const deployedTemplate = Object.values(template(repo, 'OrdersApp').Resources).find((r) => r.Type === type) as any;
       expect([type, deployedTemplate.Properties.Tags]).toEqual([type, expect.arrayContaining(tagList)]);
     }
-  });
-
-  // moto 5 cannot build this topology. Its CloudFormation fails on `Fn::GetAtt [endpoint, NetworkInterfaceIds]` (the
-  // endpoint's IPs, for the load balancer's targets): ExecuteChangeSet answers 500 with a Python AttributeError,
-  // the stack is left CREATE_COMPLETE all the same, and the CDK CLI reports success. moto builds a stack's resources
-  // when they are first asked for, so every ListStackResources fails the same way. Past that point the custom
-  // resources (`AwsCustomResource` for the endpoint's IPs and its policy, `CfnJson`) are Lambda functions, which moto runs in Docker.
-  test('API Gateway via VPC endpoint: moto stops at the endpoint\'s NetworkInterfaceIds, and the CLI\'s success there proves nothing', async () => {
-    const repo = generate('gateway-app', 'apigw-vpce');
-    expect(bootstrap(repo).status).toBe(0);
-    const logBefore = moto.log().length;
-    // Straight with the CDK CLI: what is tested here is moto, not the build.
-    const deployed = aws('npx', ['cdk', 'deploy', '--require-approval', 'never', 'dev/*'], repo);
-    expect(deployed.output).toMatch(/Published .*GatewayApp Template/);
-    expect(JSON.stringify(template(repo, 'GatewayApp'))).toMatch(/"Fn::GetAtt":\["PrivateAppApiEndpoint[0-9A-F]{8}","NetworkInterfaceIds"\]/);
-    expect(moto.log().slice(logBefore)).toContain('AttributeError: \'VPCEndPoint\' object has no attribute \'get_cfn_attribute\'');
-    // The false green: the CLI's success and the stack's status say nothing about what was built.
-    expect(deployed.output).toMatch(/✅ {2}\S*GatewayApp/);
-    expect(deployed.status).toBe(0);
-    expect(await stackStatus('dev-GatewayApp')).toBe('CREATE_COMPLETE');
-    const listing = await stackResources('dev-GatewayApp').then(() => 'listed', (error: any) => error.$response?.statusCode ?? String(error));
-    expect(listing).toBe(500);
-    expect((await new APIGatewayClient(moto.client(REGION)).send(new GetRestApisCommand({}))).items ?? []).toEqual([]);
   });
 });

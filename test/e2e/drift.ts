@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
 import * as semver from 'semver';
-import { createFromTarball, freshDir, ok, ROOT, run } from './util';
+import { createFromTarball, freshDir, linkModules, ok, ROOT, run, sharedInstall } from './util';
 import { Lockfile, TESTED_LOCK_FILE, TESTED_SET_DIR, TESTED_VERSIONS_FILE, TestedVersions, testedVersions } from '../../src/tested-set';
 
 // The drift canary's machinery: generated repos built with other versions of their dependencies than the tested
@@ -87,7 +87,7 @@ export interface Trial {
 export interface TrialOptions {
   /** The packed package to generate with. */
   readonly tarball: string;
-  /** node_modules of a repo on the tested set, copied in to save an install. */
+  /** node_modules of a repo to start from, linked in to save an install (else the run's shared one, if any). */
   readonly installed?: string;
   /**
    * Resolve the whole tree afresh (no lockfile, no node_modules): the newest transitive releases too, as a repo
@@ -108,7 +108,9 @@ export function trial(combination: Combination, moves: readonly Move[], options:
   createFromTarball(options.tarball, parent, ['app', '--yes', '--no-install', '--no-git', ...combination.args]);
   raise(repo, moves, combination.name.includes('sign-in') ? [SIGN_IN] : []);
   const stop = (step: string, output: string): Trial => ({ combination: combination.name, moves, green: false, failure: `${step}:\n${why(output)}`, repo });
-  if (options.installed) ok('cp', ['-a', options.installed, repo], repo);
+  // The tree of a repo with the same dependencies, where there is one: npm then settles only the moves.
+  const installed = options.installed ?? sharedInstall(repo);
+  if (installed) linkModules(installed, repo);
   for (const [command, args] of [['npm', ['install']], ['npx', ['projen']]] as const) {
     const step = run(command, [...args], repo);
     if (step.status !== 0) return stop(`${command} ${args.join(' ')}`, step.output);

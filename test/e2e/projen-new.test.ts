@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { unacceptedCfnLintFindings } from './cfn-lint';
-import { commit, freshDir, gitStatus, ok, packTarball, ROOT, templateOf } from './util';
+import { anySharedInstall, commit, freshDir, gitStatus, linkModules, ok, packTarball, ROOT, templateOf } from './util';
 
 describe('projen new --from create-hybrid-serverless', () => {
   const tarball = packTarball();
@@ -9,6 +9,10 @@ describe('projen new --from create-hybrid-serverless', () => {
   const projenVersion = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'projen', 'package.json'), 'utf-8')).version;
 
   test('creates a project with a .projenrc.ts that builds green', () => {
+    // The installed tree of the run's other generated repos, where there is one: projen's `npm install` then settles
+    // it (seconds) instead of extracting every package (what the CLI's own install does is alb-lambda.test.ts's).
+    const installed = anySharedInstall();
+    if (installed) linkModules(installed, repo);
     // A person runs `projen new` at a terminal: under CI=true projen would install with `npm ci`,
     // which needs the lockfile that this very command creates.
     ok('npx', ['--yes', `projen@${projenVersion}`, 'new', '--from', `create-hybrid-serverless@file:${tarball}`, '--no-git'],

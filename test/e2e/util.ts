@@ -124,8 +124,11 @@ function packInto(destination: string): string {
   return path.join(destination, tarball);
 }
 
-/** Runs the CLI from the tarball, as `npx create-hybrid-serverless` would from the registry. */
-export function createFromTarball(tarball: string, cwd: string, args: string[], packageSpec = tarball): string {
+/**
+ * Runs the CLI from the tarball, as `npx create-hybrid-serverless` would from the registry. The repo depends on the
+ * run's one tarball where there is one (every file's repo then has the same package.json: sharedInstall).
+ */
+export function createFromTarball(tarball: string, cwd: string, args: string[], packageSpec = sharedTarball() ?? tarball): string {
   return ok('npm', ['exec', '--yes', `--package=${tarball}`, '--', 'create-hybrid-serverless', ...args,
     '--package-spec', `file:${packageSpec}`], cwd);
 }
@@ -134,39 +137,86 @@ export function createFromTarball(tarball: string, cwd: string, args: string[], 
  * The CLI from the tarball, as createFromTarball, but with one install per run for every file whose repo has the
  * same dependencies (every topology and option has them today): the CLI writes the files (`--no-install --no-git`),
  * then, as the CLI would, the repo's own `npm install`, `npx projen` and first commit (unless `--no-git`). The
- * install starts from a copy of the run's first one where there is one, so that npm finds everything in place
- * (2 s instead of about 25); the first to install leaves a copy for the others. The CLI's own install, and what it
- * prints, are what alb-lambda.test.ts, upgrade.test.ts and test/cli test.
+ * install starts from the run's shared tree where there is one (sharedInstall), so that npm finds everything in
+ * place (2 s instead of about 25); the first to install leaves its tree for the others. The CLI's own install, and
+ * what it prints, are what alb-lambda.test.ts, upgrade.test.ts and test/cli test.
  */
 export function createWithSharedInstall(tarball: string, cwd: string, args: string[]): string {
   const [name] = args;
-  createFromTarball(tarball, cwd, [...args.filter((arg) => arg !== '--no-git'), '--no-install', '--no-git'], sharedTarball() ?? tarball);
+  createFromTarball(tarball, cwd, [...args.filter((arg) => arg !== '--no-git'), '--no-install', '--no-git']);
   const repo = path.resolve(cwd, name);
-  const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf-8'));
-  const key = createHash('sha1').update(JSON.stringify([manifest.dependencies, manifest.devDependencies,
-    manifest.peerDependencies, manifest.overrides])).digest('hex');
-  const shared = sharedRunDir();
-  const cached = shared && path.join(shared, 'installs', key);
-  if (cached && fs.existsSync(cached)) ok('cp', ['-a', path.join(cached, 'node_modules'), repo], repo);
+  const cached = sharedInstall(repo);
+  if (cached) linkModules(cached, repo);
   // Without CI (as every command here), as the CLI runs them: there is no lockfile yet for `npm ci`.
   ok('npm', ['install'], repo);
-  if (cached && !fs.existsSync(cached)) {
-    // Copied whole, then renamed: another file never takes half a copy (and a second copy is dropped).
-    const partial = `${cached}.${process.pid}`;
-    fs.mkdirSync(partial, { recursive: true });
-    ok('cp', ['-a', path.join(repo, 'node_modules'), partial], repo);
-    try {
-      fs.renameSync(partial, cached);
-    } catch {
-      fs.rmSync(partial, { recursive: true, force: true });
-    }
-  }
+  if (!cached) shareInstall(repo);
   const output = ok('npx', ['projen'], repo);
   if (!args.includes('--no-git')) {
     ok('git', ['init', '-q'], repo);
     commit(repo, 'scaffold');
   }
   return output;
+}
+
+/** Where the run keeps the installed tree of repos with the dependencies of `repo`'s package.json. */
+function installKey(repo: string): string | undefined {
+  const shared = sharedRunDir();
+  if (!shared) return undefined;
+  const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf-8'));
+  const key = createHash('sha1').update(JSON.stringify([manifest.dependencies, manifest.devDependencies,
+    manifest.peerDependencies, manifest.overrides])).digest('hex');
+  return path.join(shared, 'installs', key, 'node_modules');
+}
+
+/** The run's installed tree for repos with the dependencies of `repo`'s package.json, if one has been left. */
+export function sharedInstall(repo: string): string | undefined {
+  const cached = installKey(repo);
+  return cached && fs.existsSync(cached) ? cached : undefined;
+}
+
+/** Any installed tree the run has left (every generated repo's dependencies are the same today), if one. */
+export function anySharedInstall(): string | undefined {
+  const shared = sharedRunDir();
+  const installs = shared && path.join(shared, 'installs');
+  if (!installs || !fs.existsSync(installs)) return undefined;
+  const [key] = fs.readdirSync(installs).filter((entry) => /^[0-9a-f]{40}$/.test(entry));
+  return key && path.join(installs, key, 'node_modules');
+}
+
+/**
+ * Leaves `repo`'s installed tree for the run's other files with the same dependencies (a repo the CLI installed, or
+ * createWithSharedInstall's first): hard links, as copyRepo's, without the build caches.
+ */
+export function shareInstall(repo: string): void {
+  const cached = installKey(repo);
+  if (!cached || fs.existsSync(cached)) return;
+  // Linked whole, then renamed: another file never takes half a tree (and a second one is dropped).
+  const partial = `${path.dirname(cached)}.${process.pid}`;
+  fs.mkdirSync(partial, { recursive: true });
+  ok('cp', ['-al', path.join(repo, 'node_modules'), partial], repo);
+  fs.rmSync(path.join(partial, 'node_modules', '.cache'), { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(path.dirname(cached)), { recursive: true });
+  try {
+    fs.renameSync(partial, path.dirname(cached));
+  } catch {
+    fs.rmSync(partial, { recursive: true, force: true });
+  }
+}
+
+/**
+ * `from` (a node_modules) as `repo`'s node_modules: hard-linked (half a second instead of four; npm replaces the
+ * packages it changes rather than writing into them), but for what is written in place: npm's record of the tree
+ * (.package-lock.json) and the build caches (.cache), copied.
+ */
+export function linkModules(from: string, repo: string): void {
+  const modules = path.join(repo, 'node_modules');
+  ok('cp', ['-al', from, modules], repo);
+  for (const own of ['.package-lock.json', '.cache']) {
+    const copy = path.join(modules, own);
+    if (!fs.existsSync(copy)) continue;
+    fs.rmSync(copy, { recursive: true });
+    ok('cp', ['-a', path.join(from, own), copy], repo);
+  }
 }
 
 /** The run's shared directory (test/e2e/global-setup.ts), if this run has one. */
@@ -227,8 +277,7 @@ export function templateOf(repo: string, environment: string, stack: string): st
 
 /**
  * A copy of a generated repo for one test, so that no test depends on what another did to its repo: the files and
- * its git history copied, node_modules hard-linked (half a second instead of four; npm replaces files rather than
- * writing into them), its cache copied whole (builds write there).
+ * its git history copied, node_modules linked (linkModules).
  */
 export function copyRepo(repo: string, prefix = 'chs-e2e-copy-'): string {
   const copy = path.join(freshDir(prefix), path.basename(repo));
@@ -237,13 +286,6 @@ export function copyRepo(repo: string, prefix = 'chs-e2e-copy-'): string {
     if (entry !== 'node_modules') ok('cp', ['-a', path.join(repo, entry), copy], repo);
   }
   const modules = path.join(repo, 'node_modules');
-  if (fs.existsSync(modules)) {
-    ok('cp', ['-al', modules, copy], repo);
-    const cache = path.join(copy, 'node_modules', '.cache');
-    if (fs.existsSync(cache)) {
-      fs.rmSync(cache, { recursive: true });
-      ok('cp', ['-a', path.join(modules, '.cache'), cache], repo);
-    }
-  }
+  if (fs.existsSync(modules)) linkModules(modules, copy);
   return copy;
 }
