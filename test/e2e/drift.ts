@@ -137,7 +137,7 @@ export function raise(repo: string, moves: readonly Move[], extra: readonly stri
     ...(specs((name) => runtime.has(name)).length ? [`deps: [${specs((name) => runtime.has(name)).join(', ')}],`] : []),
     ...(specs((name) => !runtime.has(name)).length ? [`devDeps: [${specs((name) => !runtime.has(name)).join(', ')}],`] : []),
   ];
-  const raised = projenrc.replace('new HybridServerlessApp({', `new HybridServerlessApp({\n${lines.map((l) => `  ${l}\n`).join('')}`);
+  const raised = lines.length ? projenrc.replace('new HybridServerlessApp({', `new HybridServerlessApp({\n${lines.map((l) => `  ${l}`).join('\n')}`) : projenrc;
   if (lines.length && raised === projenrc) throw new Error(`${file} does not construct HybridServerlessApp as generated`);
   fs.writeFileSync(file, raised);
 }
@@ -170,15 +170,16 @@ export interface CanaryReport {
 
 /**
  * Builds every combination with all the moves; for each that breaks, builds it with each move alone (the rest on
- * the tested set) and names the moves that break it on their own.
+ * the tested set) and names the moves that break it on their own. `build` is `trial` but in the canary's own tests.
  */
-export function canary(combinations: readonly Combination[], moves: readonly Move[], majors: readonly Move[], options: TrialOptions): CanaryReport {
+export function canary(combinations: readonly Combination[], moves: readonly Move[], majors: readonly Move[], options: TrialOptions,
+  build: typeof trial = trial): CanaryReport {
   const trials: Trial[] = [];
   const culprits: Record<string, Move[]> = {};
   // After the first install, each repo starts from a copy of one that has every package (npm settles the moves).
   let installed = options.installed;
   for (const combination of combinations) {
-    const all = trial(combination, moves, { ...options, installed });
+    const all = build(combination, moves, { ...options, installed });
     trials.push(all);
     installed ??= path.join(all.repo, 'node_modules');
     if (all.green) continue;
@@ -188,7 +189,7 @@ export function canary(combinations: readonly Combination[], moves: readonly Mov
       continue;
     }
     for (const move of moves) {
-      const alone = trial(combination, [move], { ...options, installed, fresh: false });
+      const alone = build(combination, [move], { ...options, installed, fresh: false });
       trials.push(alone);
       if (!alone.green) culprits[combination.name].push(move);
     }
