@@ -70,10 +70,12 @@ const project = new cdk.JsiiProject({
       // The end-to-end files share one packed tarball per run (packed by the first that needs it).
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
-      // Two files at a time on 2 cores: an end-to-end file keeps about one core busy (its installs wait on the
-      // registry), so a second overlaps it; each file has its own copy of the tarball and its own directories.
-      maxWorkers: 2,
-      // The longest files first, also on a clean clone, where jest knows no earlier durations.
+      // Three files at a time on 2 cores: an end-to-end file leaves its core idle while it waits on the registry,
+      // moto or a browser (with two, the cores were busy 1.87 of 2 on a clean clone), a third fills that; each file
+      // has its own directories.
+      maxWorkers: 3,
+      // The ALB file first (it leaves its install for the others), then the unit tests, then the other end-to-end
+      // files longest first, also on a clean clone, where jest knows no earlier durations.
       testSequencer: '<rootDir>/test/sequencer.js',
     },
   },

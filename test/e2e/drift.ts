@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
 import * as semver from 'semver';
-import { createFromTarball, freshDir, linkModules, ok, ROOT, run, sharedInstall } from './util';
+import { createWithInstalledCli, freshDir, linkModules, ok, ROOT, run, sharedInstall } from './util';
 import { Lockfile, TESTED_LOCK_FILE, TESTED_SET_DIR, TESTED_VERSIONS_FILE, TestedVersions, testedVersions } from '../../src/tested-set';
 
 // The drift canary's machinery: generated repos built with other versions of their dependencies than the tested
@@ -105,7 +105,7 @@ export interface TrialOptions {
 export function trial(combination: Combination, moves: readonly Move[], options: TrialOptions): Trial {
   const parent = freshDir('chs-canary-');
   const repo = path.join(parent, 'app');
-  createFromTarball(options.tarball, parent, ['app', '--yes', '--no-install', '--no-git', ...combination.args]);
+  createWithInstalledCli(options.tarball, parent, ['app', '--yes', '--no-install', '--no-git', ...combination.args]);
   raise(repo, moves, combination.name.includes('sign-in') ? [SIGN_IN] : []);
   const stop = (step: string, output: string): Trial => ({ combination: combination.name, moves, green: false, failure: `${step}:\n${why(output)}`, repo });
   // The tree of a repo with the same dependencies, where there is one: npm then settles only the moves.

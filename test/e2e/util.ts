@@ -128,9 +128,10 @@ function packInto(destination: string): string {
  * Runs the CLI from the tarball, as `npx create-hybrid-serverless` would from the registry. The repo depends on the
  * run's one tarball where there is one (every file's repo then has the same package.json: sharedInstall).
  */
-export function createFromTarball(tarball: string, cwd: string, args: string[], packageSpec = sharedTarball() ?? tarball): string {
+export function createFromTarball(tarball: string, cwd: string, args: string[], packageSpec = sharedTarball() ?? tarball,
+  options: SpawnSyncOptions = {}): string {
   return ok('npm', ['exec', '--yes', `--package=${tarball}`, '--', 'create-hybrid-serverless', ...args,
-    '--package-spec', `file:${packageSpec}`], cwd);
+    '--package-spec', `file:${packageSpec}`], cwd, options);
 }
 
 /**
@@ -141,9 +142,9 @@ export function createFromTarball(tarball: string, cwd: string, args: string[], 
  * place (2 s instead of about 25); the first to install leaves its tree for the others. The CLI's own install, and
  * what it prints, are what alb-lambda.test.ts, upgrade.test.ts and test/cli test.
  */
-export function createWithSharedInstall(tarball: string, cwd: string, args: string[]): string {
+export function createWithSharedInstall(tarball: string, cwd: string, args: string[], options: SpawnSyncOptions = {}): string {
   const [name] = args;
-  createFromTarball(tarball, cwd, [...args.filter((arg) => arg !== '--no-git'), '--no-install', '--no-git']);
+  createWithInstalledCli(tarball, cwd, [...args.filter((arg) => arg !== '--no-git'), '--no-install', '--no-git'], options);
   const repo = path.resolve(cwd, name);
   const cached = sharedInstall(repo);
   if (cached) linkModules(cached, repo);
@@ -156,6 +157,18 @@ export function createWithSharedInstall(tarball: string, cwd: string, args: stri
     commit(repo, 'scaffold');
   }
   return output;
+}
+
+/**
+ * The CLI, as createFromTarball, but run from the run's shared tree where there is one: the package the tarball
+ * installed there, its bin as npx would run it, without npx first installing it and its peers (230 MB) again for the
+ * file (its own tarball copy, its own directory of npx's cache).
+ */
+export function createWithInstalledCli(tarball: string, cwd: string, args: string[], options: SpawnSyncOptions = {}): string {
+  const installed = anySharedInstall();
+  const bin = installed && path.join(installed, 'create-hybrid-serverless', 'bin', 'create-hybrid-serverless');
+  if (!bin || !fs.existsSync(bin)) return createFromTarball(tarball, cwd, args, sharedTarball() ?? tarball, options);
+  return ok(process.execPath, [bin, ...args, '--package-spec', `file:${sharedTarball() ?? tarball}`], cwd, options);
 }
 
 /** Where the run keeps the installed tree of repos with the dependencies of `repo`'s package.json. */
