@@ -65,6 +65,9 @@ const project = new cdk.JsiiProject({
     jestConfig: {
       // The end-to-end tests install real packages and build generated repos.
       testTimeout: 15 * 60 * 1000,
+      // Nothing reads a coverage report here (no threshold, no upload), and collecting it cost the unit tests a
+      // sixth of their CPU: `npx jest --coverage` writes one.
+      collectCoverage: false,
       // Generated sample repos (npx projen sample) are not part of this package's tests.
       testPathIgnorePatterns: ['/node_modules/', '/sample-app/'],
       // The end-to-end files share one packed tarball per run (packed by the first that needs it).

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadProbe, requireBuiltCli, runCli, tempDir } from './util';
+import { loadProbe, requireBuiltCli, runCli, runInProcess, tempDir } from './util';
 import { SettingKey, SETTINGS } from '../../src/settings';
 
 /**
@@ -245,45 +245,73 @@ const MORE_CASES: Record<string, BadCase> = {
 };
 Object.assign(CASES, MORE_CASES);
 
-describe('bad input: exit 2, the flag or key named, nothing written', () => {
-  beforeAll(requireBuiltCli);
+/** Runs the CLI in `parent` with `args`: its exit code and what it wrote to stdout and stderr. */
+type BadRun = (parent: string, args: string[]) => Promise<{ status: number | null; stdout: string; stderr: string }>;
 
-  const names = Object.keys(CASES);
+/** Runs each case in a fresh parent directory and checks what every bad run must do. */
+async function refuses(name: string, runIt: BadRun, extra?: () => void): Promise<void> {
+  const badCase = CASES[name];
+  const parent = tempDir('chs-bad-');
+  try {
+    badCase.setup?.(parent);
+    const before = fs.readdirSync(parent).sort();
+    const args = [badCase.directory ?? 'app', ...(badCase.args ?? [])];
+    if ('answers' in badCase || badCase.answersText !== undefined) {
+      fs.writeFileSync(path.join(parent, 'answers.json'), badCase.answersText ?? JSON.stringify(badCase.answers));
+      before.push('answers.json');
+      if (!args.includes('--answers')) args.push('--answers', 'answers.json');
+    } else {
+      args.push('--yes');
+    }
+
+    const result = await runIt(parent, args);
+
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 2, stdout: '' });
+    const lines = result.stderr.split('\n');
+    expect(lines[0]).toMatch(/^Found (a problem|\d+ problems) with the input; nothing was written:$/);
+    for (const [label, message] of badCase.expect) {
+      expect(lines.filter((line) => line.includes(label) && line.includes(message))).toHaveLength(1);
+    }
+    // Every problem is on one line: values are shown escaped, never raw.
+    expect(lines.slice(1, -2).every((line) => line.startsWith('  '))).toBe(true);
+    expect(fs.readdirSync(parent).sort()).toEqual(before.sort());
+    extra?.();
+  } finally {
+    fs.rmSync(parent, { recursive: true, force: true });
+  }
+}
+
+const names = Object.keys(CASES);
+
+// Every case through the CLI's own run() (what bin/create-hybrid-serverless calls with the process's argv, streams and
+// directory): its exit code, what it writes to each stream, one line each, and nothing on disk.
+describe('bad input: exit 2, the flag or key named, nothing written', () => {
   test('the table has at least 100 cases', () => {
     expect(names.length).toBeGreaterThanOrEqual(100);
   });
 
-  test.each(names)('%s', (name) => {
-    const badCase = CASES[name];
-    const parent = tempDir('chs-bad-');
-    try {
-      badCase.setup?.(parent);
-      const before = fs.readdirSync(parent).sort();
-      const args = [badCase.directory ?? 'app', ...(badCase.args ?? [])];
-      if ('answers' in badCase || badCase.answersText !== undefined) {
-        fs.writeFileSync(path.join(parent, 'answers.json'), badCase.answersText ?? JSON.stringify(badCase.answers));
-        before.push('answers.json');
-        if (!args.includes('--answers')) args.push('--answers', 'answers.json');
-      } else {
-        args.push('--yes');
-      }
+  test.each(names)('%s', (name) => refuses(name, async (parent, args) => {
+    const result = await runInProcess(args, { cwd: parent });
+    // As the bin writes them: a line each.
+    const lines = (text: string) => (text ? `${text}\n` : '');
+    return { status: result.code, stdout: lines(result.out), stderr: lines(result.err) };
+  }));
+});
 
-      const probe = loadProbe();
-      const result = runCli(args, { cwd: parent, env: probe.env });
+// …and a case of each kind through the built bin, as a person or a script runs it: the process exits 2, and refuses
+// before projen (or the templates) is loaded.
+describe('bad input through the bin', () => {
+  beforeAll(requireBuiltCli);
+  const SPAWNED = ['an unknown flag', 'a topology typo', '--domain with a newline', 'answers "vpcId" with a template expression',
+    'invalid JSON', 'an unknown key', 'a directory with a newline', 'everything wrong at once'];
 
-      expect({ status: result.status, stdout: result.stdout }).toEqual({ status: 2, stdout: '' });
-      const lines = result.stderr.split('\n');
-      expect(lines[0]).toMatch(/^Found (a problem|\d+ problems) with the input; nothing was written:$/);
-      for (const [label, message] of badCase.expect) {
-        expect(lines.filter((line) => line.includes(label) && line.includes(message))).toHaveLength(1);
-      }
-      // Every problem is on one line: values are shown escaped, never raw.
-      expect(lines.slice(1, -2).every((line) => line.startsWith('  '))).toBe(true);
-      expect(fs.readdirSync(parent).sort()).toEqual(before.sort());
-      // Refused before projen (or the templates) is loaded.
-      expect(probe.loaded()).toEqual([]);
-    } finally {
-      fs.rmSync(parent, { recursive: true, force: true });
-    }
+  test('the cases are in the table', () => {
+    expect(SPAWNED.filter((name) => !CASES[name])).toEqual([]);
+  });
+
+  test.each(SPAWNED)('%s', (name) => {
+    const probe = loadProbe();
+    return refuses(name, async (parent, args) => runCli(args, { cwd: parent, env: probe.env }),
+      () => expect(probe.loaded()).toEqual([]));
   });
 });
