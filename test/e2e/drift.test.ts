@@ -92,7 +92,7 @@ describe('the drift canary\'s raise of a dependency', () => {
     try {
       fs.writeFileSync(path.join(repo, '.projenrc.ts'), "const project = new HybridServerlessApp({\n  name: 'app',\n});\n");
       raise(repo, [{ name: 'zod', from: '4.0.0', to: '3.25.76' }, { name: '@types/aws-lambda', from: '8.10.164', to: '8.10.163' }], ['frontend: true,']);
-      expect(fs.readFileSync(path.join(repo, '.projenrc.ts'), 'utf-8')).toBe("const project = new HybridServerlessApp({\n  frontend: true,\n"
+      expect(fs.readFileSync(path.join(repo, '.projenrc.ts'), 'utf-8')).toBe('const project = new HybridServerlessApp({\n  frontend: true,\n'
         + "  deps: ['zod@3.25.76'],\n  devDeps: ['@types/aws-lambda@8.10.163'],\n  name: 'app',\n});\n");
       fs.writeFileSync(path.join(repo, '.projenrc.ts'), 'export {};\n');
       expect(() => raise(repo, [{ name: 'zod', from: '4.0.0', to: '3.25.76' }])).toThrow('does not construct HybridServerlessApp as generated');
