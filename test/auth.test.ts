@@ -1,6 +1,6 @@
 import { OidcAuthSettings, Topology } from '../src';
-import { newProject, synth } from './util';
-import { InvalidSettingsError, resolveEnvironments, resolveSettings } from '../src/settings';
+import { newProject, problemsOf, synth } from './util';
+import { resolveEnvironments } from '../src/settings';
 
 const AUTH: OidcAuthSettings = {
   issuer: 'https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0',
@@ -26,17 +26,6 @@ const PROD = {
   auth: PROD_AUTH,
   certificateArn: 'arn:aws:acm:eu-central-1:222233334444:certificate/12345678-1234-1234-1234-123456789012',
 };
-
-/** The problems of these settings, as `key: message` lines. */
-function problemsOf(settings: object): string[] {
-  try {
-    resolveSettings(settings, 'test');
-    return [];
-  } catch (error) {
-    if (!(error instanceof InvalidSettingsError)) throw error;
-    return error.problems.map((problem) => `${problem.key}: ${problem.message}`);
-  }
-}
 
 describe('auth: the settings', () => {
   test('good: app-wide, inherited by each environment, overridden or switched off per environment', () => {

@@ -1,7 +1,6 @@
 import { HybridServerlessAppOptions, MachineAuthSettings, OidcAuthSettings, Topology } from '../src';
-import { newProject, synth } from './util';
+import { newProject, problemsOf, synth } from './util';
 import { renderProjenrc } from '../src/projenrc';
-import { InvalidSettingsError, resolveSettings } from '../src/settings';
 
 // `auth.machine`: machine callers' provider, verified by the load balancer. Checked field by field, refused where no
 // load balancer verifies it, rendered into the generated config with its defaults.
@@ -20,15 +19,6 @@ const MACHINE: MachineAuthSettings = {
   audience: 'api://orders',
 };
 
-function problemsOf(settings: object): string[] {
-  try {
-    resolveSettings(settings, 'test');
-    return [];
-  } catch (error) {
-    if (!(error instanceof InvalidSettingsError)) throw error;
-    return error.problems.map((problem) => `${problem.key}: ${problem.message}`);
-  }
-}
 const withMachine = (machine: unknown, topology?: Topology) => ({ ...(topology ? { topology } : {}), auth: { ...AUTH, machine } });
 const claim = (name: string, values: string[] = ['x'], format: string = 'single-string') => ({ name, format, values });
 

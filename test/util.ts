@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'projen';
 import { HybridServerlessApp, HybridServerlessAppOptions } from '../src';
+import { InvalidSettingsError, resolveSettings } from '../src/settings';
 export { synthWithoutInstall as synthToDisk } from '../src/generate';
 
 /** A fresh directory under the OS temp dir: projen's synth deletes what it replaces. */
@@ -20,3 +21,13 @@ export function synth(project: HybridServerlessApp): Record<string, any> {
   return Testing.synth(project);
 }
 
+/** The problems `resolveSettings` finds in these settings, as `key: message` lines (none: valid). */
+export function problemsOf(settings: object): string[] {
+  try {
+    resolveSettings(settings, 'test');
+    return [];
+  } catch (error) {
+    if (!(error instanceof InvalidSettingsError)) throw error;
+    return error.problems.map((problem) => `${problem.key}: ${problem.message}`);
+  }
+}
