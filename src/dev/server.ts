@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { Context } from 'aws-lambda';
 import * as esbuild from 'esbuild';
+import { listenLocally } from '../testing/listen';
 import { LocalMachineClaim, LocalMachineIssuer } from '../testing/machine';
 import { Claims, LocalSignIn } from '../testing/sign-in';
 import type { EventShape } from '../topologies';
@@ -667,10 +668,7 @@ export async function startDevServer(options: DevServerOptions, settings: DevSer
   })();
 
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', resolve);
-    });
+    await listenLocally(server, port);
   } catch (error) {
     await signIn?.local.close();
     await signIn?.machine?.close();

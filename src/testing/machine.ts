@@ -1,6 +1,7 @@
 import { generateKeyPairSync, KeyObject, randomUUID, sign, verify } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenLocally } from './listen';
 
 /*
  * Machine callers, locally: an identity provider's part (an RS256 key pair made at start, its key set served on
@@ -42,9 +43,7 @@ export class LocalMachineIssuer {
   public static async start(options: LocalMachineIssuerOptions): Promise<LocalMachineIssuer> {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const issuer = new LocalMachineIssuer(options, privateKey, publicKey);
-    await new Promise<void>((resolve, reject) => {
-      issuer.server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve);
-    });
+    await listenLocally(issuer.server, options.port);
     return issuer;
   }
 

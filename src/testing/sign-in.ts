@@ -1,6 +1,7 @@
 import { generateKeyPairSync, KeyObject, randomUUID, sign, webcrypto } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { listenLocally } from './listen';
 
 /*
  * The load balancer's side of sign-in, locally: an ES256 key pair made at start, its public key
@@ -46,9 +47,7 @@ export class LocalSignIn {
   public static async start(options: LocalSignInOptions): Promise<LocalSignIn> {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const signIn = new LocalSignIn(options, privateKey, publicKey.export({ type: 'spki', format: 'pem' }) as string);
-    await new Promise<void>((resolve, reject) => {
-      signIn.server.once('error', reject).listen(options.port ?? 0, '127.0.0.1', resolve);
-    });
+    await listenLocally(signIn.server, options.port);
     return signIn;
   }
 
