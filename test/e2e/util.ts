@@ -198,7 +198,7 @@ export function anySharedInstall(): string | undefined {
 
 /**
  * Leaves `repo`'s installed tree for the run's other files with the same dependencies (a repo the CLI installed, or
- * createWithSharedInstall's first): hard links, as copyRepo's, without the build caches.
+ * createWithSharedInstall's first): linked as copyRepo's (linkModules), without the build caches.
  */
 export function shareInstall(repo: string): void {
   const cached = installKey(repo);
@@ -206,7 +206,7 @@ export function shareInstall(repo: string): void {
   // Linked whole, then renamed: another file never takes half a tree (and a second one is dropped).
   const partial = `${path.dirname(cached)}.${process.pid}`;
   fs.mkdirSync(partial, { recursive: true });
-  ok('cp', ['-al', path.join(repo, 'node_modules'), partial], repo);
+  linkModules(path.join(repo, 'node_modules'), partial);
   fs.rmSync(path.join(partial, 'node_modules', '.cache'), { recursive: true, force: true });
   fs.mkdirSync(path.dirname(path.dirname(cached)), { recursive: true });
   try {
